@@ -1,0 +1,205 @@
+namespace Siamese.Net.Samples.Common.Synthetic;
+
+/// <summary>
+/// The parameters of one hand writing one signature: a chain of cursive letter loops. Canonical units: one letter
+/// advance is about 1, y grows downwards; pen radii are in output pixels.
+/// </summary>
+internal sealed record SignatureStyle
+{
+    public required double[] Heights { get; init; }          // letter heights, one per letter plus the end
+
+    public required double Spacing { get; init; }            // advance per letter
+
+    public required double LoopWidth { get; init; }          // horizontal loop radius; > Spacing/2π makes loops
+
+    public required double LoopPhase { get; init; }
+
+    public required double Slant { get; init; }              // shear: x += Slant * height
+
+    public required double BaselineAmplitude { get; init; }
+
+    public required double BaselinePhase { get; init; }
+
+    public required double[] PenLifts { get; init; }         // t values where the pen leaves the paper
+
+    public required double FlourishDepth { get; init; }      // 0 = no underline flourish
+
+    public required double FlourishReach { get; init; }      // how far back (fraction of the width) it sweeps
+
+    public required double PenRadius { get; init; }
+
+    public required double PressureVariation { get; init; }
+
+    public required double PressurePhase { get; init; }
+
+    public required double RhythmAmplitude { get; init; }    // time warp: uneven writing speed along the name
+
+    public required double RhythmPhase { get; init; }
+
+    public required double Tremor { get; init; }             // pixels of high-frequency wobble
+
+    public int Letters => Heights.Length - 1;
+
+    public static SignatureStyle Random(DeterministicRandom random)
+    {
+        int letters = random.NextInt(4, 9);
+        var heights = new double[letters + 1];
+        for (int i = 0; i <= letters; i++)
+        {
+            // Mostly x-height letters, some ascenders/descenders, often a tall capital first.
+            heights[i] = random.Chance(0.3) ? random.Uniform(1.6, 2.6) : random.Uniform(0.7, 1.2);
+        }
+
+        if (random.Chance(0.6))
+        {
+            heights[0] = random.Uniform(2.2, 3.2);
+        }
+
+        int lifts = random.NextInt(0, 3);
+        var penLifts = new double[lifts];
+        for (int i = 0; i < lifts; i++)
+        {
+            penLifts[i] = random.Uniform(0.15, 0.85);
+        }
+
+        Array.Sort(penLifts);
+        return new SignatureStyle
+        {
+            Heights = heights,
+            Spacing = random.Uniform(0.8, 1.2),
+            LoopWidth = random.Uniform(0.12, 0.4),
+            LoopPhase = random.Uniform(-0.6, 0.6),
+            Slant = random.Uniform(-0.15, 0.45),
+            BaselineAmplitude = random.Uniform(0, 0.5),
+            BaselinePhase = random.Uniform(0, 2 * Math.PI),
+            PenLifts = penLifts,
+            FlourishDepth = random.Chance(0.5) ? random.Uniform(0.6, 1.4) : 0,
+            FlourishReach = random.Uniform(0.4, 0.9),
+            PenRadius = random.Uniform(0.8, 1.5),
+            PressureVariation = random.Uniform(0.1, 0.4),
+            PressurePhase = random.Uniform(0, 2 * Math.PI),
+            RhythmAmplitude = random.Uniform(0, 0.04),
+            RhythmPhase = random.Uniform(0, 2 * Math.PI),
+            Tremor = random.Uniform(0.05, 0.2),
+        };
+    }
+
+    /// <summary>Natural variation of a hand between two attempts; <paramref name="amount"/> scales every deviation.</summary>
+    public SignatureStyle Vary(DeterministicRandom random, double amount) => this with
+    {
+        Heights = [.. Heights.Select(h => h * Math.Exp(random.Gaussian(0.06 * amount)))],
+        Spacing = Spacing * Math.Exp(random.Gaussian(0.04 * amount)),
+        LoopWidth = LoopWidth * Math.Exp(random.Gaussian(0.05 * amount)),
+        LoopPhase = LoopPhase + random.Gaussian(0.06 * amount),
+        Slant = Slant + random.Gaussian(0.03 * amount),
+        BaselineAmplitude = Math.Max(0, BaselineAmplitude + random.Gaussian(0.05 * amount)),
+        BaselinePhase = BaselinePhase + random.Gaussian(0.15 * amount),
+        PenLifts = [.. PenLifts.Select(t => Math.Clamp(t + random.Gaussian(0.01 * amount), 0.05, 0.95)).Order()],
+        FlourishDepth = FlourishDepth * Math.Exp(random.Gaussian(0.08 * amount)),
+        FlourishReach = Math.Clamp(FlourishReach + random.Gaussian(0.04 * amount), 0.2, 1.0),
+        PenRadius = PenRadius * Math.Exp(random.Gaussian(0.05 * amount)),
+        RhythmPhase = RhythmPhase + random.Gaussian(0.2 * amount),
+    };
+
+    /// <summary>
+    /// A skilled forger's version: the right letters and overall shape, but systematically wrong proportions,
+    /// slant and rhythm, an even (slow, careful) pressure and a visible tremor.
+    /// </summary>
+    public SignatureStyle Imitate(DeterministicRandom random)
+    {
+        var forged = Vary(random, 3.0);
+        return forged with
+        {
+            PressureVariation = PressureVariation * random.Uniform(0.2, 0.6),
+            PressurePhase = random.Uniform(0, 2 * Math.PI),
+            RhythmAmplitude = random.Uniform(0, 0.05),
+            Tremor = random.Uniform(0.35, 0.8),
+            PenRadius = forged.PenRadius * random.Uniform(0.85, 1.25),
+        };
+    }
+
+    /// <summary>The strokes in canonical units, with per-point pen radii in pixels.</summary>
+    public List<(List<PointD> Points, List<double> Radii)> Trace(DeterministicRandom random)
+    {
+        const int samplesPerLetter = 60;
+        int count = (Letters * samplesPerLetter) + 1;
+        var points = new List<PointD>(count);
+        var radii = new List<double>(count);
+        var lifts = new List<int>();
+        int nextLift = 0;
+        double wobbleX = 0, wobbleY = 0;
+        for (int i = 0; i < count; i++)
+        {
+            double t = i / (double)(count - 1);
+            double warped = t + (RhythmAmplitude * Math.Sin((4 * Math.PI * t) + RhythmPhase) / (4 * Math.PI));
+            double s = warped * Letters;
+            double height = Envelope(s);
+            double phase = 2 * Math.PI * s;
+            double y = -height * (1 - Math.Cos(phase)) / 2;
+            double x = (Spacing * s) + (LoopWidth * Math.Sin(phase + LoopPhase)) - (LoopWidth * Math.Sin(LoopPhase));
+            y += BaselineAmplitude * Math.Sin((2 * Math.PI * t) + BaselinePhase);
+            x += Slant * -y;
+
+            // Tremor is low-pass noise: a shaky but continuous line, not salt-and-pepper.
+            wobbleX = (0.6 * wobbleX) + random.Gaussian(Tremor);
+            wobbleY = (0.6 * wobbleY) + random.Gaussian(Tremor);
+            // Canonical units are ~30 px, so this is roughly Tremor pixels.
+            points.Add(new PointD(x + (wobbleX / 30), y + (wobbleY / 30)));
+            radii.Add(PenRadius * (1 + (PressureVariation * Math.Sin((6 * Math.PI * t) + PressurePhase))));
+            if (nextLift < PenLifts.Length && t >= PenLifts[nextLift])
+            {
+                lifts.Add(i);
+                nextLift++;
+            }
+        }
+
+        var strokes = new List<(List<PointD>, List<double>)>();
+        int start = 0;
+        foreach (int lift in lifts)
+        {
+            // The pen leaves the paper for a short stretch of the path.
+            int end = Math.Max(start + 2, lift - 4);
+            if (end < count)
+            {
+                strokes.Add((points[start..end], radii[start..end]));
+            }
+
+            start = Math.Min(count - 2, lift + 4);
+        }
+
+        strokes.Add((points[start..], radii[start..]));
+        if (FlourishDepth > 0)
+        {
+            strokes.Add(Flourish(points[^1], points[0]));
+        }
+
+        return strokes;
+    }
+
+    private (List<PointD>, List<double>) Flourish(PointD end, PointD begin)
+    {
+        // A quadratic sweep from the last letter back under the name.
+        var target = new PointD(end.X - (FlourishReach * (end.X - begin.X)), FlourishDepth * 0.9);
+        var control = new PointD(end.X + (0.4 * Spacing), FlourishDepth * 1.6);
+        var points = new List<PointD>();
+        var radii = new List<double>();
+        for (int i = 0; i <= 40; i++)
+        {
+            double u = i / 40.0;
+            double a = (1 - u) * (1 - u), b = 2 * u * (1 - u), c = u * u;
+            points.Add(new PointD((a * end.X) + (b * control.X) + (c * target.X), (a * end.Y) + (b * control.Y) + (c * target.Y)));
+            radii.Add(PenRadius * (1.1 - (0.5 * u)));
+        }
+
+        return (points, radii);
+    }
+
+    private double Envelope(double s)
+    {
+        // Cosine interpolation between letter heights: smooth, no overshoot.
+        int i = Math.Clamp((int)Math.Floor(s), 0, Letters - 1);
+        double f = Math.Clamp(s - i, 0, 1);
+        double w = (1 - Math.Cos(Math.PI * f)) / 2;
+        return (Heights[i] * (1 - w)) + (Heights[i + 1] * w);
+    }
+}
