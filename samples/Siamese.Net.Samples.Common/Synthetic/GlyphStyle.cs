@@ -51,7 +51,20 @@ internal sealed record GlyphStyle(int MinStrokes, int MaxStrokes, int MinPoints,
             character.Add(points);
         }
 
-        return character;
+        return Normalise(character, r.Uniform(48, 76));
+    }
+
+    /// <summary>Centres a character and scales its larger side to <paramref name="extent"/>, as Omniglot's drawing pad framed them.</summary>
+    private static List<List<PointD>> Normalise(List<List<PointD>> character, double extent)
+    {
+        var all = character.SelectMany(s => s).ToList();
+        double minX = all.Min(p => p.X), maxX = all.Max(p => p.X), minY = all.Min(p => p.Y), maxY = all.Max(p => p.Y);
+        double side = Math.Max(Math.Max(maxX - minX, maxY - minY), 1);
+        // Short one-stroke characters are not blown up into thick blobs: at most double size.
+        double scale = Math.Min(extent / side, 2.0);
+        double cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
+        const double centre = GlyphDatasetGenerator.Size / 2.0;
+        return [.. character.Select(s => s.Select(p => new PointD(centre + ((p.X - cx) * scale), centre + ((p.Y - cy) * scale))).ToList())];
     }
 
     /// <summary>One drawer's rendition: strokes as dense polylines with a pen radius.</summary>

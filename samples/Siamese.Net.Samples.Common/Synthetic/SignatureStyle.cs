@@ -6,11 +6,11 @@ namespace Siamese.Net.Samples.Common.Synthetic;
 /// </summary>
 internal sealed record SignatureStyle
 {
-    public required double[] Heights { get; init; }          // letter heights, one per letter plus the end
+    public required double[] Heights { get; init; }          // per letter; negative = descender below the baseline
+
+    public required double[] LoopWidths { get; init; }       // per letter; > Spacing/2π makes a loop, small makes an arch
 
     public required double Spacing { get; init; }            // advance per letter
-
-    public required double LoopWidth { get; init; }          // horizontal loop radius; > Spacing/2π makes loops
 
     public required double LoopPhase { get; init; }
 
@@ -21,6 +21,8 @@ internal sealed record SignatureStyle
     public required double BaselinePhase { get; init; }
 
     public required double[] PenLifts { get; init; }         // t values where the pen leaves the paper
+
+    public required double WordGap { get; init; }            // extra advance after a pen lift (separate words)
 
     public required double FlourishDepth { get; init; }      // 0 = no underline flourish
 
@@ -38,16 +40,20 @@ internal sealed record SignatureStyle
 
     public required double Tremor { get; init; }             // pixels of high-frequency wobble
 
-    public int Letters => Heights.Length - 1;
+    public int Letters => Heights.Length;
 
     public static SignatureStyle Random(DeterministicRandom random)
     {
-        int letters = random.NextInt(4, 9);
-        var heights = new double[letters + 1];
-        for (int i = 0; i <= letters; i++)
+        int letters = random.NextInt(4, 10);
+        var heights = new double[letters];
+        var loops = new double[letters];
+        double loopiness = random.Uniform(0.1, 0.45);
+        for (int i = 0; i < letters; i++)
         {
-            // Mostly x-height letters, some ascenders/descenders, often a tall capital first.
-            heights[i] = random.Chance(0.3) ? random.Uniform(1.6, 2.6) : random.Uniform(0.7, 1.2);
+            // Mostly x-height letters, some ascenders and descenders, often a tall capital first.
+            double kind = random.NextDouble();
+            heights[i] = kind < 0.25 ? random.Uniform(1.6, 2.6) : kind < 0.38 ? -random.Uniform(1.0, 1.8) : random.Uniform(0.6, 1.2);
+            loops[i] = random.Chance(0.3) ? random.Uniform(0.02, 0.1) : loopiness * random.Uniform(0.6, 1.4);
         }
 
         if (random.Chance(0.6))
@@ -67,12 +73,13 @@ internal sealed record SignatureStyle
         {
             Heights = heights,
             Spacing = random.Uniform(0.8, 1.2),
-            LoopWidth = random.Uniform(0.12, 0.4),
+            LoopWidths = loops,
             LoopPhase = random.Uniform(-0.6, 0.6),
             Slant = random.Uniform(-0.15, 0.45),
             BaselineAmplitude = random.Uniform(0, 0.5),
             BaselinePhase = random.Uniform(0, 2 * Math.PI),
             PenLifts = penLifts,
+            WordGap = random.Uniform(0, 0.9),
             FlourishDepth = random.Chance(0.5) ? random.Uniform(0.6, 1.4) : 0,
             FlourishReach = random.Uniform(0.4, 0.9),
             PenRadius = random.Uniform(0.8, 1.5),
@@ -89,7 +96,8 @@ internal sealed record SignatureStyle
     {
         Heights = [.. Heights.Select(h => h * Math.Exp(random.Gaussian(0.06 * amount)))],
         Spacing = Spacing * Math.Exp(random.Gaussian(0.04 * amount)),
-        LoopWidth = LoopWidth * Math.Exp(random.Gaussian(0.05 * amount)),
+        LoopWidths = [.. LoopWidths.Select(w => w * Math.Exp(random.Gaussian(0.06 * amount)))],
+        WordGap = Math.Max(0, WordGap + random.Gaussian(0.05 * amount)),
         LoopPhase = LoopPhase + random.Gaussian(0.06 * amount),
         Slant = Slant + random.Gaussian(0.03 * amount),
         BaselineAmplitude = Math.Max(0, BaselineAmplitude + random.Gaussian(0.05 * amount)),
@@ -107,13 +115,13 @@ internal sealed record SignatureStyle
     /// </summary>
     public SignatureStyle Imitate(DeterministicRandom random)
     {
-        var forged = Vary(random, 3.0);
+        var forged = Vary(random, 2.5);
         return forged with
         {
             PressureVariation = PressureVariation * random.Uniform(0.2, 0.6),
             PressurePhase = random.Uniform(0, 2 * Math.PI),
             RhythmAmplitude = random.Uniform(0, 0.05),
-            Tremor = random.Uniform(0.35, 0.8),
+            Tremor = random.Uniform(0.2, 0.5),
             PenRadius = forged.PenRadius * random.Uniform(0.85, 1.25),
         };
     }
@@ -133,10 +141,12 @@ internal sealed record SignatureStyle
             double t = i / (double)(count - 1);
             double warped = t + (RhythmAmplitude * Math.Sin((4 * Math.PI * t) + RhythmPhase) / (4 * Math.PI));
             double s = warped * Letters;
-            double height = Envelope(s);
+            int letter = Math.Clamp((int)Math.Floor(s), 0, Letters - 1);
             double phase = 2 * Math.PI * s;
-            double y = -height * (1 - Math.Cos(phase)) / 2;
-            double x = (Spacing * s) + (LoopWidth * Math.Sin(phase + LoopPhase)) - (LoopWidth * Math.Sin(LoopPhase));
+            // Each letter leaves and rejoins the baseline, so per-letter shapes chain without jumps.
+            double y = -Heights[letter] * (1 - Math.Cos(phase)) / 2;
+            double loop = LoopWidths[letter];
+            double x = (Spacing * s) + (loop * Math.Sin(phase + LoopPhase)) - (loop * Math.Sin(LoopPhase)) + (WordGap * nextLift);
             y += BaselineAmplitude * Math.Sin((2 * Math.PI * t) + BaselinePhase);
             x += Slant * -y;
 
@@ -192,14 +202,5 @@ internal sealed record SignatureStyle
         }
 
         return (points, radii);
-    }
-
-    private double Envelope(double s)
-    {
-        // Cosine interpolation between letter heights: smooth, no overshoot.
-        int i = Math.Clamp((int)Math.Floor(s), 0, Letters - 1);
-        double f = Math.Clamp(s - i, 0, 1);
-        double w = (1 - Math.Cos(Math.PI * f)) / 2;
-        return (Heights[i] * (1 - w)) + (Heights[i + 1] * w);
     }
 }
