@@ -31,6 +31,17 @@ public abstract class SampleSettings : CommandSettings
     /// <summary>The full path of <see cref="Output"/>.</summary>
     public string OutputPath => Path.GetFullPath(Output);
 
+    /// <summary>
+    /// Where the generated default data set <paramref name="name"/> lives: under the output folder, so a run with no
+    /// arguments writes only there, and a second run with the same seed reuses it (see
+    /// <see cref="Synthetic.EmbeddedDataset"/>).
+    /// </summary>
+    public string EmbeddedDataFolder(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Path.Combine(OutputPath, "embedded-data", name);
+    }
+
     /// <summary><see cref="Epochs"/> when given, otherwise <paramref name="defaultEpochs"/>.</summary>
     public int EpochsOr(int defaultEpochs) => Epochs ?? defaultEpochs;
 

@@ -34,6 +34,7 @@ public static class SamplePlots
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("loss");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(Alignment.UpperRight);
         return Save(plot, path, width, height);
     }
@@ -71,6 +72,10 @@ public static class SamplePlots
         chance.Color = Colors.Gray;
         chance.LinePattern = LinePattern.Dashed;
         chance.LegendText = "chance";
+        // Points where FRR = FAR lie on this anti-diagonal; the ROC crosses it at the EER.
+        var equalError = plot.Add.Line(0, 1, 1, 0);
+        equalError.Color = Colors.LightGray;
+        equalError.LinePattern = LinePattern.Dotted;
         var roc = plot.Add.ScatterLine(falseAcceptRates.ToArray(), trueAcceptRates.ToArray(), Colors.C0);
         roc.LineWidth = 2;
         roc.LegendText = "ROC";
@@ -161,6 +166,7 @@ public static class SamplePlots
 
     private static string Save(Plot plot, string path, int width, int height)
     {
+        UseSansFont(plot);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 100);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 100);
@@ -168,6 +174,20 @@ public static class SamplePlots
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         plot.SavePng(full, width, height);
         return full;
+    }
+
+    private static void UseSansFont(Plot plot)
+    {
+        // ScottPlot falls back to Skia's default face, a serif one on many Linux systems; prefer a sans face.
+        foreach (string family in (ReadOnlySpan<string>)["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans"])
+        {
+            using var typeface = SkiaSharp.SKFontManager.Default.MatchFamily(family);
+            if (typeface is not null)
+            {
+                plot.Font.Set(family);
+                return;
+            }
+        }
     }
 
     private static void RequireValues(IReadOnlyList<double> values, string name)

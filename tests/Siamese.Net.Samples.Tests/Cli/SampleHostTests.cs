@@ -88,6 +88,28 @@ public sealed class SampleHostTests
     }
 
     [Fact]
+    public void Embedded_data_lives_under_the_output_folder()
+    {
+        var settings = new DemoSettings { Output = "/tmp/run1" };
+
+        settings.EmbeddedDataFolder("signatures").Should().Be("/tmp/run1/embedded-data/signatures");
+        settings.Validate().Successful.Should().BeTrue();
+    }
+
+    [Fact]
+    public void An_output_path_that_is_a_file_is_rejected()
+    {
+        using var temp = new TempFolder();
+        string file = temp.Sub("taken");
+        File.WriteAllText(file, "x");
+
+        var result = new DemoSettings { Output = file }.Validate();
+
+        result.Successful.Should().BeFalse();
+        result.Message.Should().Contain("is a file");
+    }
+
+    [Fact]
     public void Report_maps_cancellation_to_its_code()
     {
         var console = new TestConsole();
