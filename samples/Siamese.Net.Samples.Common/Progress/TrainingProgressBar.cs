@@ -94,7 +94,15 @@ public sealed class TrainingProgressBar : IProgress<TrainingStatus>
         {
             Last = value;
             long now = _time.GetTimestamp();
-            UpdateThroughput(value.SamplesProcessed, now);
+            if (value.SamplesPerSecond is double reported && double.IsFinite(reported) && reported >= 0)
+            {
+                _samplesPerSecond = reported;
+            }
+            else
+            {
+                UpdateThroughput(value.SamplesProcessed, now);
+            }
+
             double total = (double)value.TotalEpochs * value.StepsPerEpoch;
             double done = Math.Min(total, ((double)(value.Epoch - 1) * value.StepsPerEpoch) + value.Step);
             _task.MaxValue = total;
@@ -123,9 +131,9 @@ public sealed class TrainingProgressBar : IProgress<TrainingStatus>
     internal static string Summarise(TrainingStatus s, TimeSpan elapsed, double done, double total)
     {
         string validation = s.ValidationLoss is double v ? string.Create(CultureInfo.InvariantCulture, $"  validation loss {v:F4}") : string.Empty;
-        string eta = done > 0 && done < total
-            ? "  ETA " + FormatDuration(TimeSpan.FromSeconds(elapsed.TotalSeconds / done * (total - done)))
-            : string.Empty;
+        string eta = done <= 0 || done >= total
+            ? string.Empty
+            : "  ETA " + FormatDuration(s.EstimatedRemaining ?? TimeSpan.FromSeconds(elapsed.TotalSeconds / done * (total - done)));
         return string.Create(CultureInfo.InvariantCulture, $"epoch {s.Epoch}/{s.TotalEpochs}  train loss {s.Loss:F4}{validation}  elapsed {FormatDuration(elapsed)}{eta}");
     }
 

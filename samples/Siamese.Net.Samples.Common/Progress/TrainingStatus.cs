@@ -11,8 +11,17 @@ namespace Siamese.Net.Samples.Common.Progress;
 /// <param name="Loss">The latest training loss (at the end of an epoch: the epoch's mean loss).</param>
 public sealed record TrainingStatus(int Epoch, int TotalEpochs, int Step, int StepsPerEpoch, double Loss)
 {
-    /// <summary>Samples (pairs, triplets or images) processed since training started, for the throughput.</summary>
+    /// <summary>
+    /// Samples (pairs, triplets or images) processed since training started; the bar derives the throughput from it
+    /// when <see cref="SamplesPerSecond"/> is not given.
+    /// </summary>
     public long SamplesProcessed { get; init; }
+
+    /// <summary>Throughput measured by the trainer (it knows about data loading); preferred over the bar's own estimate.</summary>
+    public double? SamplesPerSecond { get; init; }
+
+    /// <summary>Remaining time estimated by the trainer; preferred over the bar's own estimate in epoch lines.</summary>
+    public TimeSpan? EstimatedRemaining { get; init; }
 
     /// <summary>True on the report that closes an epoch; the bar then prints a summary line.</summary>
     public bool EpochCompleted { get; init; }

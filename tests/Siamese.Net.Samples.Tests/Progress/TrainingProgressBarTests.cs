@@ -42,6 +42,30 @@ public sealed class TrainingProgressBarTests
     }
 
     [Fact]
+    public void Throughput_and_eta_measured_by_the_trainer_take_precedence()
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        var time = new ManualTime();
+
+        double rate = TrainingProgressBar.Run(console, "Training", totalEpochs: 3, stepsPerEpoch: 2, bar =>
+        {
+            time.Advance(TimeSpan.FromSeconds(10));
+            // How a sample maps the library trainer's 0-based progress: epoch + 1, end of epoch when Step == StepsPerEpoch.
+            bar.Report(new TrainingStatus(1, 3, 2, 2, 0.75)
+            {
+                SamplesPerSecond = 321,
+                EstimatedRemaining = TimeSpan.FromSeconds(95),
+                EpochCompleted = true,
+            });
+            return bar.SamplesPerSecond;
+        }, time);
+
+        rate.Should().Be(321);
+        console.Output.Should().Contain("epoch 1/3  train loss 0.7500  elapsed 0:10  ETA 1:35");
+    }
+
+    [Fact]
     public void Description_shows_epoch_step_loss_and_rate_in_invariant_format()
     {
         TrainingProgressBar.Describe(new TrainingStatus(3, 10, 7, 50, 0.123456), 1234.4)
