@@ -14,15 +14,22 @@ public static class EmbeddedDataset
 
     /// <summary>Ensures the synthetic signatures exist in <paramref name="folder"/>; returns the folder.</summary>
     public static string EnsureSignatures(string folder, SignatureDatasetOptions options) =>
-        Ensure(folder, "signatures-v1 " + options, f => SignatureDatasetGenerator.Generate(f, options));
+        Ensure(folder, Fingerprint("signatures", options), f => SignatureDatasetGenerator.Generate(f, options));
 
     /// <summary>Ensures the synthetic faces exist in <paramref name="folder"/>; returns the folder.</summary>
     public static string EnsureFaces(string folder, FaceDatasetOptions options) =>
-        Ensure(folder, "faces-v1 " + options, f => FaceDatasetGenerator.Generate(f, options));
+        Ensure(folder, Fingerprint("faces", options), f => FaceDatasetGenerator.Generate(f, options));
 
     /// <summary>Ensures the synthetic glyphs exist in <paramref name="folder"/>; returns the folder.</summary>
     public static string EnsureGlyphs(string folder, GlyphDatasetOptions options) =>
-        Ensure(folder, "glyphs-v1 " + options, f => GlyphDatasetGenerator.Generate(f, options));
+        Ensure(folder, Fingerprint("glyphs", options), f => GlyphDatasetGenerator.Generate(f, options));
+
+    /// <summary>
+    /// The generator's name and options plus the identity of this build of the generators: builds are deterministic,
+    /// so the module version id changes exactly when the code changes, and a set made by older code is regenerated.
+    /// </summary>
+    internal static string Fingerprint(string generator, object options) =>
+        $"{generator} {typeof(EmbeddedDataset).Assembly.ManifestModule.ModuleVersionId:N} {options}";
 
     /// <summary>
     /// Ensures <paramref name="folder"/> holds what <paramref name="generate"/> writes for <paramref name="fingerprint"/>.

@@ -13,8 +13,9 @@ namespace Siamese.Net.Samples.Common.Synthetic;
 /// <remarks>
 /// Each writer is a cursive pen trajectory (letter loops with writer-specific heights, width, slant, baseline drift,
 /// pen lifts, pressure, optional flourish). Genuine signatures vary it slightly; each forger imitates it with a
-/// systematic error of his own (proportions, slant, rhythm) plus a tremor, so forgeries share the overall shape and
-/// only a model that learned the writer-invariant details separates them.
+/// systematic error of his own (proportions, slant, rhythm) and the marks of slow copying (tremor, even and heavier
+/// pressure, hesitation lifts), so forgeries share the overall shape and a model must learn what a fluent hand
+/// looks like to separate them.
 /// </remarks>
 public static class SignatureDatasetGenerator
 {

@@ -24,6 +24,8 @@ internal sealed record SignatureStyle
 
     public required double WordGap { get; init; }            // extra advance after a pen lift (separate words)
 
+    public double[] Hesitations { get; init; } = [];         // t values of pen lifts that do not move on (a copyist's pauses)
+
     public required double FlourishDepth { get; init; }      // 0 = no underline flourish
 
     public required double FlourishReach { get; init; }      // how far back (fraction of the width) it sweeps
@@ -103,6 +105,7 @@ internal sealed record SignatureStyle
         BaselineAmplitude = Math.Max(0, BaselineAmplitude + random.Gaussian(0.05 * amount)),
         BaselinePhase = BaselinePhase + random.Gaussian(0.15 * amount),
         PenLifts = [.. PenLifts.Select(t => Math.Clamp(t + random.Gaussian(0.01 * amount), 0.05, 0.95)).Order()],
+        Hesitations = [.. Hesitations.Select(t => Math.Clamp(t + random.Gaussian(0.03 * amount), 0.05, 0.95))],
         FlourishDepth = FlourishDepth * Math.Exp(random.Gaussian(0.08 * amount)),
         FlourishReach = Math.Clamp(FlourishReach + random.Gaussian(0.04 * amount), 0.2, 1.0),
         PenRadius = PenRadius * Math.Exp(random.Gaussian(0.05 * amount)),
@@ -111,18 +114,26 @@ internal sealed record SignatureStyle
 
     /// <summary>
     /// A skilled forger's version: the right letters and overall shape, but systematically wrong proportions,
-    /// slant and rhythm, an even (slow, careful) pressure and a visible tremor.
+    /// slant and rhythm, and the marks of slow, careful copying that document examiners look for: even pressure with
+    /// a heavier line, a visible tremor, and extra pen lifts where the writer's hand flows on.
     /// </summary>
     public SignatureStyle Imitate(DeterministicRandom random)
     {
-        var forged = Vary(random, 2.5);
+        var forged = Vary(random, 3.5);
+        var hesitations = new double[random.NextInt(1, 3)];
+        for (int i = 0; i < hesitations.Length; i++)
+        {
+            hesitations[i] = random.Uniform(0.1, 0.9);
+        }
+
         return forged with
         {
-            PressureVariation = PressureVariation * random.Uniform(0.2, 0.6),
+            Hesitations = hesitations,
+            PressureVariation = PressureVariation * random.Uniform(0.2, 0.5),
             PressurePhase = random.Uniform(0, 2 * Math.PI),
             RhythmAmplitude = random.Uniform(0, 0.05),
-            Tremor = random.Uniform(0.2, 0.5),
-            PenRadius = forged.PenRadius * random.Uniform(0.85, 1.25),
+            Tremor = random.Uniform(0.5, 1.0),
+            PenRadius = PenRadius * random.Uniform(1.1, 1.4),
         };
     }
 
@@ -163,13 +174,19 @@ internal sealed record SignatureStyle
             }
         }
 
+        foreach (double t in Hesitations)
+        {
+            lifts.Add((int)Math.Round(t * (count - 1)));
+        }
+
+        lifts.Sort();
         var strokes = new List<(List<PointD>, List<double>)>();
         int start = 0;
         foreach (int lift in lifts)
         {
             // The pen leaves the paper for a short stretch of the path.
             int end = Math.Max(start + 2, lift - 4);
-            if (end < count)
+            if (end < count && end > start)
             {
                 strokes.Add((points[start..end], radii[start..end]));
             }
