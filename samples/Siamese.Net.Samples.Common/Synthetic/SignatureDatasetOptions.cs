@@ -1,13 +1,14 @@
 namespace Siamese.Net.Samples.Common.Synthetic;
 
 /// <summary>
-/// Size and seed of a synthetic signature set in the Kaggle <c>sign_data</c> layout. The defaults make a set that
-/// trains in well under a minute on two cores and still needs a real model to separate skilled forgeries.
+/// Size and seed of a synthetic signature set in the Kaggle <c>sign_data</c> layout. The defaults (many writers, few
+/// pairs each: what writer-independent verification needs) are what samples/README.md measured: a small CNN reaches
+/// an EER of about 0.2-0.28 on held-out writers in seconds per epoch.
 /// </summary>
 public sealed record SignatureDatasetOptions
 {
     /// <summary>Writers in <c>train/</c> (numbered 001, 002, ...).</summary>
-    public int TrainWriters { get; init; } = 16;
+    public int TrainWriters { get; init; } = 40;
 
     /// <summary>
     /// Writers in <c>test/</c> with a header-less <c>test_data.csv</c>, numbered after the training writers, as in
@@ -16,19 +17,19 @@ public sealed record SignatureDatasetOptions
     public int TestWriters { get; init; }
 
     /// <summary>Genuine signatures per writer.</summary>
-    public int GenuinePerWriter { get; init; } = 8;
+    public int GenuinePerWriter { get; init; } = 6;
 
     /// <summary>Forgers imitating each writer; each has a systematic style of his own.</summary>
     public int ForgersPerWriter { get; init; } = 2;
 
     /// <summary>Forgeries each forger makes of each writer's signature.</summary>
-    public int ForgeriesPerForger { get; init; } = 4;
+    public int ForgeriesPerForger { get; init; } = 3;
 
-    /// <summary>Genuine partners per genuine anchor in the CSV (target 0); null pairs each anchor with every other genuine.</summary>
-    public int? SamePairsPerAnchor { get; init; }
+    /// <summary>Genuine partners per genuine anchor in the CSV (target 0, default 3); null pairs each anchor with every other genuine.</summary>
+    public int? SamePairsPerAnchor { get; init; } = 3;
 
-    /// <summary>Forged partners per genuine anchor in the CSV (target 1); null pairs each anchor with every forgery.</summary>
-    public int? ForgedPairsPerAnchor { get; init; }
+    /// <summary>Forged partners per genuine anchor in the CSV (target 1, default 3); null pairs each anchor with every forgery.</summary>
+    public int? ForgedPairsPerAnchor { get; init; } = 3;
 
     /// <summary>Seed: the same seed and options give byte-identical files.</summary>
     public int Seed { get; init; } = 1;

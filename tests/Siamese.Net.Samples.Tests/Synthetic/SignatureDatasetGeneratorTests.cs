@@ -5,7 +5,7 @@ namespace Siamese.Net.Samples.Tests.Synthetic;
 
 public sealed partial class SignatureDatasetGeneratorTests
 {
-    private static readonly SignatureDatasetOptions Small = new() { TrainWriters = 4, TestWriters = 2, GenuinePerWriter = 4, ForgersPerWriter = 2, ForgeriesPerForger = 2, Seed = 7 };
+    private static readonly SignatureDatasetOptions Small = new() { TrainWriters = 4, TestWriters = 2, GenuinePerWriter = 4, ForgersPerWriter = 2, ForgeriesPerForger = 2, SamePairsPerAnchor = null, ForgedPairsPerAnchor = null, Seed = 7 };
 
     [Fact]
     public void Writes_the_sign_data_folder_layout_with_both_naming_schemes_and_extension_cases()
