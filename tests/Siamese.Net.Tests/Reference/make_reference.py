@@ -206,7 +206,8 @@ def encoders():
 
 # ------------------------------------------------------------------------------------------------------------ losses
 def rand(gen, *shape):
-    return (torch.rand(*shape, generator=gen, dtype=torch.float64) * 2 - 1)
+    """Uniform in [-1, 1), rounded to float32 so that the C# tests see exactly the same inputs."""
+    return (torch.rand(*shape, generator=gen, dtype=torch.float64) * 2 - 1).float().double()
 
 
 def grads(value, *inputs):
@@ -267,7 +268,7 @@ def losses():
     e1 = rand(gen, 6, 4)
     e2 = rand(gen, 6, 4)
     e2[3] = e1[3]  # a zero-distance same pair: its gradient must be finite (zero)
-    e2[5] = e1[5] + 1e-3 * rand(gen, 4)  # a nearly-zero-distance different pair
+    e2[5] = (e1[5] + 1e-3 * rand(gen, 4)).float().double()  # a nearly-zero-distance different pair
     same = [True, False, True, True, False, False]
     label_different = torch.tensor([0.0 if s else 1.0 for s in same], dtype=torch.float64)
     contrastive = {"first": lst(e1), "second": lst(e2), "dim": 4, "same": same}
@@ -302,7 +303,7 @@ def losses():
     # BCE head (Koch): |e1 - e2| -> Linear(D, 1) -> logit; BCE with logits, target 1 = same.
     e1 = rand(gen, 6, 4).requires_grad_()
     e2 = rand(gen, 6, 4).requires_grad_()
-    w = (0.5 * rand(gen, 1, 4)).requires_grad_()
+    w = (0.5 * rand(gen, 1, 4)).requires_grad_()  # halving keeps float32 values exact
     bias = (0.5 * rand(gen, 1)).requires_grad_()
     same_bce = [True, True, False, False, True, False]
     target = torch.tensor([1.0 if s else 0.0 for s in same_bce], dtype=torch.float64)
