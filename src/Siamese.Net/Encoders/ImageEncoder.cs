@@ -51,7 +51,7 @@ public abstract class ImageEncoder : nn.Module<Tensor, Tensor>
     /// <param name="input">Images [N, C, H, W] with C, H, W as configured.</param>
     /// <returns>Embeddings [N, D].</returns>
     /// <exception cref="ArgumentException">The input does not have the expected rank, channels or size.</exception>
-    public override Tensor forward(Tensor input)
+    public sealed override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.dim() != 4 || input.shape[1] != InputChannels || input.shape[2] != InputHeight || input.shape[3] != InputWidth)

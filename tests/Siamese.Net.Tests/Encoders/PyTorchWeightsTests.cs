@@ -41,6 +41,35 @@ public sealed class PyTorchWeightsTests
         AssertOutput(encoder, Ref.GetProperty("conv4"));
     }
 
+    [Fact]
+    public void A_file_with_an_extra_head_loads_non_strictly_like_a_tutorial_checkpoint()
+    {
+        // A tutorial's checkpoint carries a classifier head after the embedding (SigNet's fc1.5); the same situation,
+        // cheaply: a file holding an extra projection "fc" loads into an encoder without one when strict is false.
+        using var scope = NewDisposeScope();
+        var path = Path.Combine(Path.GetTempPath(), $"siamese-net-{Guid.NewGuid():N}.pth");
+        try
+        {
+            using var withHead = new Conv4Encoder(new EncoderOptions { InputHeight = 16, InputWidth = 16, EmbeddingSize = 8 });
+            withHead.save_py(path);
+            using var encoder = new Conv4Encoder(new EncoderOptions { InputHeight = 16, InputWidth = 16 });
+
+            encoder.load_py(path, strict: false);
+
+            var loaded = encoder.state_dict();
+            foreach (var (key, value) in withHead.state_dict().Where(p => !p.Key.StartsWith("fc.", StringComparison.Ordinal)))
+            {
+                value.allclose(loaded[key], rtol: 0, atol: 0).Should().BeTrue(key);
+            }
+
+            encoder.Invoking(e => e.load_py(path, strict: true)).Should().Throw<Exception>("strict loading must refuse unexpected keys");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static void AssertOutput(ImageEncoder encoder, JsonElement expected)
     {
         using var noGrad = no_grad();
