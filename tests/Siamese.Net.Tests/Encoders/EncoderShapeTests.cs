@@ -74,6 +74,19 @@ public sealed class EncoderShapeTests
     }
 
     [Fact]
+    public void Parameter_counts_are_the_papers()
+    {
+        using var signet = new SigNet();
+        using var koch = new KochNet();
+
+        // Conv 11712 + 614656 + 885120 + 884992, Linear 30976x1024 + 1024 and 1024x128 + 128.
+        signet.parameters().Sum(p => p.numel()).Should().Be(34_248_128);
+
+        // Koch et al. report about 38.95M parameters.
+        koch.parameters().Sum(p => p.numel()).Should().Be(38_947_648);
+    }
+
+    [Fact]
     public void Small_cnn_at_224_has_the_tutorials_flatten_size()
     {
         using var encoder = new SmallCnn();
