@@ -30,7 +30,14 @@ public abstract class ImageEncoder : nn.Module<Tensor, Tensor>
         InputWidth = Positive(options.InputWidth ?? defaultWidth, "options.InputWidth");
         EmbeddingSize = Positive(options.EmbeddingSize ?? defaultEmbeddingSize, "options.EmbeddingSize");
         NormalizeEmbeddings = options.NormalizeEmbeddings;
+        Options = options with { InputHeight = InputHeight, InputWidth = InputWidth };
     }
+
+    /// <summary>
+    /// The options this encoder was built with, input size resolved: building the same encoder type from them gives
+    /// the same architecture (and state_dict layout), e.g. when a saved model is reloaded.
+    /// </summary>
+    public EncoderOptions Options { get; }
 
     /// <summary>Image channels C the encoder accepts.</summary>
     public int InputChannels { get; }

@@ -11,7 +11,7 @@ public sealed class EncoderShapeTests
     {
         // encoder, channels, height, width, embedding option (0 = default), expected D
         { "signet", 1, 105, 105, 0, 128 },
-        { "signet", 1, 155, 220, 0, 128 },
+        // SigNet at 155x220 (LRN variant) is run by EncoderReferenceTests against PyTorch.
         { "signet", 3, 64, 96, 32, 32 },
         { "signet_bn", 1, 105, 105, 0, 128 },
         { "signet_bn", 1, 155, 220, 64, 64 },
@@ -62,15 +62,29 @@ public sealed class EncoderShapeTests
     }
 
     [Theory]
-    [InlineData(105, 105, 30976)]
-    [InlineData(155, 220, 108800)]
-    public void SigNet_flatten_size_follows_the_input_size(int height, int width, long flatten)
+    [InlineData(105, 105, SigNetVariant.LocalResponseNorm, 30976)]
+    [InlineData(105, 105, SigNetVariant.BatchNorm, 30976)]
+    [InlineData(155, 220, SigNetVariant.LocalResponseNorm, 108800)]
+    public void SigNet_flatten_size_follows_the_input_size(int height, int width, SigNetVariant variant, long flatten)
     {
-        using var lrn = new SigNet(new EncoderOptions { InputHeight = height, InputWidth = width });
-        using var bn = new SigNet(new EncoderOptions { InputHeight = height, InputWidth = width }, SigNetVariant.BatchNorm);
+        using var signet = new SigNet(new EncoderOptions { InputHeight = height, InputWidth = width }, variant);
 
-        lrn.FlattenSize.Should().Be(flatten);
-        bn.FlattenSize.Should().Be(flatten);
+        signet.FlattenSize.Should().Be(flatten);
+    }
+
+    [Theory]
+    [InlineData("signet_bn")]
+    [InlineData("small_cnn")]
+    [InlineData("face")]
+    [InlineData("conv4")]
+    public void Options_rebuild_the_same_architecture(string name)
+    {
+        using var original = Create(name, new EncoderOptions { InputChannels = 3, InputHeight = 40, InputWidth = 48 });
+        using var rebuilt = Create(name, original.Options);
+
+        original.Options.InputHeight.Should().Be(40);
+        rebuilt.state_dict().ToDictionary(p => p.Key, p => string.Join(",", p.Value.shape))
+            .Should().BeEquivalentTo(original.state_dict().ToDictionary(p => p.Key, p => string.Join(",", p.Value.shape)));
     }
 
     [Fact]
