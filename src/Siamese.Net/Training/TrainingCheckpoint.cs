@@ -180,7 +180,7 @@ public sealed record TrainingCheckpoint
             return JsonSerializer.Deserialize<TrainingCheckpoint>(reader.ReadString(), JsonOptions)
                    ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty header.");
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException or IOException and not InvalidDataException)
+        catch (Exception e) when (e is EndOfStreamException or JsonException)
         {
             throw new InvalidDataException($"'{path}' is not a readable Siamese.Net training checkpoint: {e.Message}", e);
         }

@@ -1,3 +1,5 @@
+using Siamese.Net.Evaluation;
+
 namespace Siamese.Net.Training;
 
 /// <summary>What one validation pass measured. Pair-only and episode-only values are <c>null</c> for the other task.</summary>
@@ -16,10 +18,14 @@ public sealed record ValidationMetrics
     public required double Accuracy { get; init; }
 
     /// <summary>
-    /// Pairs: the score threshold giving <see cref="Accuracy"/>. A pair is called "same" when its score is at least
-    /// the threshold; the score is the negated distance, or the same-probability for a BCE head.
+    /// Pairs: the threshold giving <see cref="Accuracy"/>, in the units of <see cref="ThresholdKind"/>: a distance
+    /// (a pair is "same" when its distance is at most the threshold) or, for a BCE head, a same-probability (a pair is
+    /// "same" when its probability is at least the threshold).
     /// </summary>
     public double? Threshold { get; init; }
+
+    /// <summary>Pairs: whether <see cref="Threshold"/> is a distance or a similarity (probability).</summary>
+    public ScoreKind? ThresholdKind { get; init; }
 
     /// <summary>Episodes: the mean number of classes (N) per episode.</summary>
     public double? Ways { get; init; }
