@@ -306,12 +306,14 @@ internal sealed class TrainingRun<TBatch> : IDisposable
                 Cancel(lossSum, firstBadStep, samples);
             }
 
+            // Throughput and ETA include data loading: that is what the user waits for.
+            _trainingClock.Start();
             if (!NextBatch(batches, lossSum, firstBadStep, samples))
             {
+                _trainingClock.Stop();
                 break;
             }
 
-            _trainingClock.Start();
             using (var batch = batches.Current)
             {
                 long count = _task.Count(batch);
