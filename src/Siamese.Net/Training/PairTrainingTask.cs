@@ -65,13 +65,15 @@ internal sealed class PairTrainingTask : ITrainingTask<PairBatch>
     }
 
     /// <summary>
-    /// The distance verification is measured with: the one the loss trains (a contrastive loss on cosine distance
-    /// makes cosine the meaningful score), else Euclidean.
+    /// The distance validation measures with: a <see cref="SiameseNetwork"/>'s own distance (the one inference uses),
+    /// else the distance the loss trains (a contrastive loss on cosine distance makes cosine the meaningful score),
+    /// else Euclidean.
     /// </summary>
-    internal static IDistance ValidationDistance(nn.Module network, nn.Module loss) => loss switch
+    internal static IDistance ValidationDistance(nn.Module network, nn.Module loss) => (network, loss) switch
     {
-        ContrastiveLoss contrastive => contrastive.Distance,
-        TripletMarginLoss triplet => triplet.Distance,
+        (SiameseNetwork siamese, _) => siamese.Distance,
+        (_, ContrastiveLoss contrastive) => contrastive.Distance,
+        (_, TripletMarginLoss triplet) => triplet.Distance,
         _ => new EuclideanDistance(),
     };
 

@@ -45,7 +45,8 @@ public sealed class SiameseTrainer
     /// <summary>
     /// Trains on pairs with a pair loss (<see cref="ContrastiveLoss"/>, <see cref="BceHeadLoss"/>, ...). The loss's
     /// parameters (a BCE head) are trained and checkpointed with the network. Validation reports the loss, ROC AUC,
-    /// EER and the accuracy at the best threshold.
+    /// EER and the accuracy at the best threshold, scoring pairs by the BCE head's same-probability, else by the
+    /// distance of a <see cref="SiameseNetwork"/>, else by the loss's distance (Euclidean when it has none).
     /// </summary>
     /// <param name="network">The embedding network (images [N, C, H, W] to embeddings [N, D]); trained in place.</param>
     /// <param name="loss">The pair loss.</param>
@@ -77,8 +78,8 @@ public sealed class SiameseTrainer
     /// <summary>
     /// Trains on labelled batches with a metric loss (e.g. <see cref="TripletMarginLoss"/> with a miner, on batches of
     /// M images per class). Validation treats each validation batch as one N-way episode: the first image of each
-    /// class is its support, the other images are queries classified by their nearest support; it reports the loss
-    /// and the N-way accuracy.
+    /// class is its support, the other images are queries classified by their nearest support (by the distance of a
+    /// <see cref="SiameseNetwork"/>, else of the loss); it reports the loss and the N-way accuracy.
     /// </summary>
     /// <param name="network">The embedding network (images [N, C, H, W] to embeddings [N, D]); trained in place.</param>
     /// <param name="loss">The metric loss.</param>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Siamese.Net.Data;
+using Siamese.Net.Distances;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Losses;
 using Siamese.Net.Losses.Miners;
@@ -78,6 +79,20 @@ public sealed class SiameseTrainerTests
         validation.Accuracy.Should().BeGreaterThan(0.8);
         validation.RocAuc.Should().BeNull();
         result.Monitor.Should().Be(TrainingMetric.ValidationAccuracy);
+    }
+
+    [Fact]
+    public void A_SiameseNetwork_is_trained_and_validated_with_its_own_distance()
+    {
+        using var network = new SiameseNetwork(TinyEncoder.Create(), new CosineDistance());
+        using var loss = new ContrastiveLoss(margin: 1.0, distance: new CosineDistance());
+        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2 })
+            .Fit(network, loss, new SyntheticPairSource(Classes, batches: 8), new SyntheticPairSource(Classes, batches: 4, seed: 99));
+
+        var validation = result.History[^1].Validation!;
+        validation.ThresholdKind.Should().Be(ScoreKind.Distance);
+        validation.Threshold.Should().BeInRange(0, 2, "a cosine distance lies in [0, 2]");
+        validation.RocAuc.Should().BeGreaterThan(0.9);
     }
 
     [Fact]
