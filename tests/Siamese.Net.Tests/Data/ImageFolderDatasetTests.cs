@@ -3,7 +3,7 @@ using Siamese.Net.Tests.TestSupport;
 
 namespace Siamese.Net.Tests.Data;
 
-public class ImageFolderDatasetTests : IDisposable
+public sealed class ImageFolderDatasetTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 

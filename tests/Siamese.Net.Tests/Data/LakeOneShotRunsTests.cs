@@ -3,7 +3,7 @@ using Siamese.Net.Tests.TestSupport;
 
 namespace Siamese.Net.Tests.Data;
 
-public class LakeOneShotRunsTests : IDisposable
+public sealed class LakeOneShotRunsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 

@@ -3,7 +3,7 @@ using Siamese.Net.Tests.TestSupport;
 
 namespace Siamese.Net.Tests.Data;
 
-public class PairCsvTests : IDisposable
+public sealed class PairCsvTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly string _root;
