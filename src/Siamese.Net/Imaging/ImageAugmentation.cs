@@ -222,7 +222,7 @@ public sealed record ImageAugmentation
 
     /// <summary>
     /// The same grid as <c>affine_grid(theta, size, align_corners: false)</c>, built from broadcast multiply-adds:
-    /// libtorch's CPU affine_grid was ten times slower than the grid_sample it feeds at 32x105x105.
+    /// libtorch's CPU affine_grid took several times as long as the grid_sample it feeds at 32x105x105.
     /// </summary>
     internal static Tensor SamplingGrid(float[] thetas, long n, long height, long width)
     {
