@@ -57,6 +57,18 @@ public class StbImageDecoderTests
         values.Should().Equal(bits.Select(b => (float)b).ToArray());
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Png_2_and_4_bit_grey_scale_by_their_maximum(int bits)
+    {
+        int max = (1 << bits) - 1;
+        int[] samples = Enumerable.Range(0, 7).Select(i => i * max / 6).ToArray();
+        var values = DecodeToArray(W.Png(7, 1, bits, W.Grey, samples), ColorMode.Grayscale, out var shape);
+        shape.Should().Equal(1, 1, 7);
+        values.Should().Equal(samples.Select(v => (float)v / max).ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
     [Fact]
     public void Rgb_png_to_grey_uses_luma_weights_and_grey_to_rgb_replicates()
     {
