@@ -90,7 +90,8 @@ internal static class ClassifierFile
                 using var buffer = new MemoryStream();
                 weights.CopyTo(buffer);
                 buffer.Position = 0;
-                encoder.load(buffer, strict: true);
+                using var reader = new BinaryReader(buffer, System.Text.Encoding.UTF8, leaveOpen: true);
+                encoder.load(reader, strict: true);
             }
 
             var preprocessing = ImagePreprocessing.FromJson(manifest.Preprocessing);
@@ -153,9 +154,13 @@ internal static class ClassifierFile
         var encoder = zip.CreateEntry(EncoderEntry, CompressionLevel.Fastest);
         using (var stream = encoder.Open())
         {
-            // TorchSharp's writer may seek; give it a MemoryStream and copy.
+            // TorchSharp's save(Stream) closes the stream; write through a writer that leaves the buffer open.
             using var buffer = new MemoryStream();
-            classifier.Encoder.save(buffer);
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                classifier.Encoder.save(writer);
+            }
+
             buffer.Position = 0;
             buffer.CopyTo(stream);
         }
