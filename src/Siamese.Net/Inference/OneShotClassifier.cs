@@ -48,6 +48,7 @@ public sealed partial class OneShotClassifier : IDisposable
     /// distance and aggregation then apply and must agree with <paramref name="options"/> when those are set.
     /// </param>
     /// <param name="logger">Optional logger.</param>
+    /// <remarks>The classifier disposes its support index, not the encoder, which the caller owns.</remarks>
     /// <exception cref="ArgumentException">
     /// The encoder is a built-in <see cref="ImageEncoder"/> whose input size differs from the preprocessing's output,
     /// or the index disagrees with the options or is not empty.
@@ -177,6 +178,31 @@ public sealed partial class OneShotClassifier : IDisposable
         using var scope = NewDisposeScope();
         var embeddings = EmbedImages(LoadAll(imagePaths, nameof(imagePaths)), cancellationToken);
         AddClassEmbeddings(label, embeddings);
+    }
+
+    /// <summary>
+    /// Adds every class of a folder-per-class dataset (<c>root/label/*.png</c>), labelled by its class name, from its
+    /// first <paramref name="shotsPerClass"/> images in name order (all of them when null).
+    /// </summary>
+    /// <param name="dataset">The support images.</param>
+    /// <param name="shotsPerClass">Support images per class (K); null for all.</param>
+    /// <param name="cancellationToken">Cancels between classes and encoder batches.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="shotsPerClass"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException">A class has no images.</exception>
+    public void AddClasses(Data.ImageFolderDataset dataset, int? shotsPerClass = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (shotsPerClass is int k)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(k, 1, nameof(shotsPerClass));
+        }
+
+        for (int c = 0; c < dataset.ClassCount; c++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var images = dataset.ImagesOfClass(c).Take(shotsPerClass ?? int.MaxValue).Select(i => dataset.Images[i].Path).ToArray();
+            AddClass(dataset.ClassNames[c], images, cancellationToken);
+        }
     }
 
     /// <summary>Adds (or extends) a class from decoded images.</summary>

@@ -151,6 +151,25 @@ public sealed class OneShotClassifierTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_per_class_support_set_is_added_with_k_shots_per_class()
+    {
+        var support = Patterns(3, seed: 21);
+        foreach (var (name, index) in new[] { ("cat", 0), ("dog", 1), ("eel", 2) })
+        {
+            Directory.CreateDirectory(Path.Combine(_folder, "support", name));
+            WritePgm(support[index], Path.Combine("support", name, "a.pgm"));
+            WritePgm(Noisy(support[index], 50 + index), Path.Combine("support", name, "b.pgm"));
+        }
+
+        using var classifier = new OneShotClassifier(MakeEncoder(), Preprocessing);
+        classifier.AddClasses(Data.ImageFolderDataset.Load(Path.Combine(_folder, "support")), shotsPerClass: 1);
+
+        classifier.Classes.Should().Equal("cat", "dog", "eel");
+        classifier.GetClassEmbeddings("dog").shape.Should().Equal(1, 8);
+        classifier.Predict(Noisy(support[2], 77)).Label.Should().Be("eel");
+    }
+
+    [Fact]
     public void Removing_a_class_keeps_the_other_embeddings_and_answers()
     {
         var support = Patterns(4, seed: 16);
