@@ -58,11 +58,7 @@ internal static class SupportSearchCommand
         var index = new InMemorySupportIndex(distance, aggregation);
         using (var embeddings = randn(support, 128, generator: generator))
         {
-            for (int c = 0; c < support / shots; c++)
-            {
-                using var rows = embeddings.narrow(0, c * shots, shots);
-                index.Add($"class-{c}", rows);
-            }
+            index.Add(Enumerable.Range(0, support).Select(row => $"class-{row / shots}").ToArray(), embeddings);
         }
 
         return (index, randn(queries, 128, generator: generator));

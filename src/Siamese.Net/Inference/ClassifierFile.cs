@@ -285,8 +285,7 @@ internal static class ClassifierFile
                 $"Embedding-size mismatch in '{path}': {rows} support embeddings of size {d} need {rows * d * sizeof(float)} bytes, the file has {bytes.LongLength}.");
         }
 
-        var floats = ReadFloats(bytes);
-        int offset = 0;
+        var labels = new List<string>(checked((int)rows));
         foreach (var entry in manifest.Classes)
         {
             if (entry.Count < 1 || string.IsNullOrEmpty(entry.Label))
@@ -294,10 +293,11 @@ internal static class ClassifierFile
                 throw new InvalidDataException($"'{path}' lists class '{entry.Label}' with {entry.Count} support embeddings.");
             }
 
-            using var embeddings = tensor(floats.AsSpan(offset, entry.Count * d).ToArray(), [entry.Count, d]);
-            classifier.AddClassEmbeddings(entry.Label, embeddings);
-            offset += entry.Count * d;
+            labels.AddRange(Enumerable.Repeat(entry.Label, entry.Count));
         }
+
+        using var embeddings = tensor(ReadFloats(bytes), [rows, d]);
+        classifier.AddEmbeddings(labels, embeddings);
     }
 
     private static DistanceEntry DescribeDistance(IDistance distance) => distance switch

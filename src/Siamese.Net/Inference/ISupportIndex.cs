@@ -18,7 +18,7 @@ public interface ISupportIndex : IDisposable
     /// <summary>How classes with several support examples are scored.</summary>
     KShotAggregation Aggregation { get; }
 
-    /// <summary>Embedding size D, fixed by the first <see cref="Add"/>; null while nothing was ever added.</summary>
+    /// <summary>Embedding size D, fixed by the first <see cref="Add(string, Tensor)"/>; null while nothing was ever added.</summary>
     int? EmbeddingSize { get; }
 
     /// <summary>The class labels, in the order they were first added.</summary>
@@ -35,6 +35,16 @@ public interface ISupportIndex : IDisposable
     /// <param name="embeddings">Finite embeddings [K, D], K &gt;= 1, D equal to <see cref="EmbeddingSize"/> once set.</param>
     /// <exception cref="ArgumentException">The label is empty, or the embeddings are empty, non-finite or of the wrong shape.</exception>
     void Add(string label, Tensor embeddings);
+
+    /// <summary>
+    /// Adds many support embeddings at once, one label per row (rows of a label need not be adjacent); new labels
+    /// become classes in order of first appearance. Equivalent to one <see cref="Add(string, Tensor)"/> per row, in one
+    /// copy: the way to load a large gallery.
+    /// </summary>
+    /// <param name="labels">Label of each row; none empty.</param>
+    /// <param name="embeddings">Finite embeddings [labels.Count, D].</param>
+    /// <exception cref="ArgumentException">A label is empty, or the embeddings are non-finite or of the wrong shape.</exception>
+    void Add(IReadOnlyList<string> labels, Tensor embeddings);
 
     /// <summary>Removes a class and all its examples; other classes are untouched.</summary>
     /// <param name="label">Class label.</param>

@@ -21,7 +21,7 @@ namespace Siamese.Net.Inference;
 /// columns is needed. With <see cref="KShotAggregation.Prototype"/>, class means are ranked instead.
 /// </para>
 /// <para>
-/// Thread safety: <see cref="Search"/> may run concurrently on many threads; <see cref="Add"/> and
+/// Thread safety: <see cref="Search"/> may run concurrently on many threads; <see cref="Add(string, Tensor)"/> and
 /// <see cref="Remove"/> take a writer lock and wait for running searches. Adding grows the storage geometrically
 /// (amortised copy), removing compacts it; no embedding of another class is recomputed.
 /// </para>
@@ -108,27 +108,53 @@ public sealed class InMemorySupportIndex : ISupportIndex
     {
         ArgumentException.ThrowIfNullOrEmpty(label);
         ArgumentNullException.ThrowIfNull(embeddings);
-        if (embeddings.dim() != 2)
+        AddRows(embeddings, _ => label, $"class '{label}'", nameof(embeddings));
+    }
+
+    /// <inheritdoc />
+    public void Add(IReadOnlyList<string> labels, Tensor embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (embeddings.dim() != 2 || embeddings.shape[0] != labels.Count)
         {
             throw new ArgumentException(
-                $"Support embeddings of class '{label}' must be [K, D]; got shape {DistanceShapes.Format(embeddings)}.", nameof(embeddings));
+                $"Expected embeddings [{labels.Count}, D], one row per label; got shape {DistanceShapes.Format(embeddings)}.", nameof(embeddings));
+        }
+
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (string.IsNullOrEmpty(labels[i]))
+            {
+                throw new ArgumentException($"labels[{i}] is null or empty.", nameof(labels));
+            }
+        }
+
+        AddRows(embeddings, i => labels[i], "the added rows", nameof(embeddings));
+    }
+
+    private void AddRows(Tensor embeddings, Func<int, string> labelOf, string what, string parameterName)
+    {
+        if (embeddings.dim() != 2)
+        {
+            throw new ArgumentException($"Support embeddings of {what} must be [K, D]; got shape {DistanceShapes.Format(embeddings)}.", parameterName);
         }
 
         if (embeddings.shape[0] == 0)
         {
-            throw new ArgumentException($"Class '{label}' has no support embeddings (K = 0); give at least one.", nameof(embeddings));
+            throw new ArgumentException($"{Capitalise(what)} has no support embeddings (K = 0); give at least one.", parameterName);
         }
 
         if (!embeddings.is_floating_point())
         {
-            throw new ArgumentException($"Support embeddings of class '{label}' must be floating point; got {embeddings.dtype}.", nameof(embeddings));
+            throw new ArgumentException($"Support embeddings of {what} must be floating point; got {embeddings.dtype}.", parameterName);
         }
 
         using var scope = NewDisposeScope();
         var rows = embeddings.detach().to(float32).to(_device);
         if (!rows.isfinite().all().item<bool>())
         {
-            throw new ArgumentException($"Support embeddings of class '{label}' contain NaN or infinity.", nameof(embeddings));
+            throw new ArgumentException($"Support embeddings of {what} contain NaN or infinity.", parameterName);
         }
 
         int k = checked((int)rows.shape[0]);
@@ -141,23 +167,27 @@ public sealed class InMemorySupportIndex : ISupportIndex
             if (EmbeddingSize is int size && size != d)
             {
                 throw new ArgumentException(
-                    $"Support embeddings of class '{label}' have size {d}, but the index holds embeddings of size {size}.", nameof(embeddings));
+                    $"Support embeddings of {what} have size {d}, but the index holds embeddings of size {size}.", parameterName);
             }
 
             int count = _rowSlots.Count;
             EnsureCapacity(count + k, d);
             _storage!.narrow(0, count, k).copy_(rows);
-
-            if (!_slotOf.TryGetValue(label, out int slot))
+            for (int i = 0; i < k; i++)
             {
-                slot = _classes.Count;
-                _classes.Add(label);
-                _slotOf.Add(label, slot);
-                _classSizes.Add(0);
+                string label = labelOf(i);
+                if (!_slotOf.TryGetValue(label, out int slot))
+                {
+                    slot = _classes.Count;
+                    _classes.Add(label);
+                    _slotOf.Add(label, slot);
+                    _classSizes.Add(0);
+                }
+
+                _classSizes[slot]++;
+                _rowSlots.Add(slot);
             }
 
-            _classSizes[slot] += k;
-            _rowSlots.AddRange(Enumerable.Repeat(slot, k));
             EmbeddingSize = d;
             Invalidate();
         }
@@ -166,6 +196,8 @@ public sealed class InMemorySupportIndex : ISupportIndex
             _lock.ExitWriteLock();
         }
     }
+
+    private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <inheritdoc />
     public bool Remove(string label)

@@ -246,6 +246,29 @@ public sealed partial class OneShotClassifier : IDisposable
         LogAdded(_logger, embeddings.shape[0], label);
     }
 
+    /// <summary>
+    /// Adds many precomputed support embeddings at once, one label per row (a large gallery in one copy); rows of a
+    /// label need not be adjacent.
+    /// </summary>
+    /// <param name="labels">Label of each row.</param>
+    /// <param name="embeddings">Embeddings [labels.Count, D] made by this classifier's encoder.</param>
+    /// <exception cref="ArgumentException">An empty label, wrong shape or size, or non-finite values.</exception>
+    public void AddEmbeddings(IReadOnlyList<string> labels, Tensor embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        _supportLock.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _index.Add(labels, embeddings);
+        }
+        finally
+        {
+            _supportLock.ExitWriteLock();
+        }
+    }
+
     /// <summary>Removes a class; the other classes are untouched.</summary>
     /// <param name="label">Class label.</param>
     /// <returns>True if the class existed.</returns>

@@ -114,6 +114,30 @@ public sealed class InMemorySupportIndexTests
     }
 
     [Fact]
+    public void Adding_rows_with_a_label_each_equals_adding_class_by_class()
+    {
+        using var scope = NewDisposeScope();
+        var support = MakeSupport(seed: 9, classes: 6);
+        using var perClass = new InMemorySupportIndex();
+        foreach (var (label, embeddings) in support)
+        {
+            perClass.Add(label, embeddings);
+        }
+
+        // The same rows interleaved: order of first appearance gives the same class order.
+        var rows = support.SelectMany(s => Enumerable.Range(0, (int)s.Embeddings.shape[0]).Select(i => (s.Label, Row: s.Embeddings[i]))).ToList();
+        var shuffled = rows.Where((_, i) => i % 2 == 0).Concat(rows.Where((_, i) => i % 2 == 1)).ToList();
+        using var bulk = new InMemorySupportIndex();
+        bulk.Add(shuffled.Select(r => r.Label).ToArray(), stack(shuffled.Select(r => r.Row).ToArray()));
+
+        var queries = RandomEmbeddings(seed: 10, rows: 12);
+        AssertSame(bulk.Search(queries, 3), perClass.Search(queries, 3));
+        bulk.SampleCount.Should().Be(perClass.SampleCount);
+        FluentActions.Invoking(() => bulk.Add(["a", ""], zeros(2, D))).Should().Throw<ArgumentException>().WithMessage("*labels[1]*");
+        FluentActions.Invoking(() => bulk.Add(["a"], zeros(2, D))).Should().Throw<ArgumentException>().WithMessage("*[1, D]*[2, 16]*");
+    }
+
+    [Fact]
     public void Asking_for_more_classes_than_exist_returns_all_of_them()
     {
         using var scope = NewDisposeScope();
