@@ -315,6 +315,12 @@ public sealed class InMemorySupportIndex : ISupportIndex
                 int n = Math.Min(chunk, total - start);
                 using var scope = NewDisposeScope();
                 var q = queries.narrow(0, start, n).detach().to(float32).to(_device);
+                if (!q.isfinite().all().item<bool>())
+                {
+                    throw new ArgumentException(
+                        $"Query embeddings {start}..{start + n - 1} contain NaN or infinity; check the encoder's output.", nameof(queries));
+                }
+
                 var (distances, indices) = NearestRows(prepared, q, take);
                 var d = distances.cpu().data<float>().ToArray();
                 var idx = indices.cpu().data<long>().ToArray();

@@ -208,6 +208,8 @@ public sealed class InMemorySupportIndexTests
         FluentActions.Invoking(() => index.Search(zeros(2, 3), 1))
             .Should().Throw<ArgumentException>().WithMessage("*[Q, 4]*[2, 3]*");
         FluentActions.Invoking(() => index.Search(zeros(2, 4), 0)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => index.Search(full(2, 4, float.NaN), 1))
+            .Should().Throw<ArgumentException>().WithMessage("*Query embeddings 0..1 contain NaN*");
         FluentActions.Invoking(() => index.GetEmbeddings("zzz")).Should().Throw<KeyNotFoundException>().WithMessage("*'zzz'*");
     }
 
