@@ -45,7 +45,8 @@ public sealed partial class OneShotClassifier : IDisposable
     /// <param name="options">Distance, aggregation, threshold, top-k; defaults when null.</param>
     /// <param name="index">
     /// An empty support index to use instead of an <see cref="InMemorySupportIndex"/> (e.g. a larger store); its
-    /// distance and aggregation then apply and must agree with <paramref name="options"/> when those are set.
+    /// distance and aggregation then apply (<see cref="OneShotClassifierOptions.Aggregation"/> is ignored), and
+    /// <see cref="OneShotClassifierOptions.Distance"/>, when set, must have the same name.
     /// </param>
     /// <param name="logger">Optional logger.</param>
     /// <remarks>The classifier disposes its support index, not the encoder, which the caller owns.</remarks>

@@ -224,6 +224,21 @@ public sealed class OneShotClassifierTests : IDisposable
     }
 
     [Fact]
+    public void A_supplied_index_is_used_and_must_agree_with_the_options()
+    {
+        var index = new InMemorySupportIndex(new CosineDistance(), KShotAggregation.Prototype);
+        using var classifier = new OneShotClassifier(MakeEncoder(), Preprocessing, index: index);
+        classifier.AddClassEmbeddings("a", ones(1, 8));
+
+        classifier.Distance.Should().BeSameAs(index.Distance);
+        classifier.Aggregation.Should().Be(KShotAggregation.Prototype);
+        index.Classes.Should().Equal("a");
+        using var other = new InMemorySupportIndex(new CosineDistance());
+        FluentActions.Invoking(() => new OneShotClassifier(MakeEncoder(), Preprocessing, new OneShotClassifierOptions { Distance = new EuclideanDistance() }, other))
+            .Should().Throw<ArgumentException>().WithMessage("*'euclidean'*index ranks by 'cosine'*");
+    }
+
+    [Fact]
     public void Concurrent_predictions_equal_sequential_ones_even_while_classes_change()
     {
         var support = Patterns(6, seed: 19);
