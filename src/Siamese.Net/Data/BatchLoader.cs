@@ -102,6 +102,8 @@ public sealed class BatchLoader<TBatch> : IBatchSource<TBatch>
             {
                 while (true)
                 {
+                    // Checked first: a cancelled read yields nothing more even when the next batch is ready.
+                    _cancellationToken.ThrowIfCancellationRequested();
                     if (_ready.Remove(index, out var batch))
                     {
                         _consumed = index + 1;
@@ -114,7 +116,6 @@ public sealed class BatchLoader<TBatch> : IBatchSource<TBatch>
                         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_failure).Throw();
                     }
 
-                    _cancellationToken.ThrowIfCancellationRequested();
                     Monitor.Wait(_gate);
                 }
             }

@@ -86,8 +86,11 @@ public sealed class ImageFolderDataset
                 .ToList();
             if (files.Count == 0)
             {
+                string hint = Directory.EnumerateDirectories(folder).Any()
+                    ? $" It has subfolders: if they are the classes (as in Omniglot's Alphabet/character layout), set ClassDepth to {options.ClassDepth + 1}."
+                    : " Remove it or add images.";
                 throw new InvalidDataException(
-                    $"{folder}: empty class folder (no files with extension {string.Join(", ", options.Extensions)}). Remove it or add images.");
+                    $"{folder}: empty class folder (no files with extension {string.Join(", ", options.Extensions)}).{hint}");
             }
 
             int classId = classNames.Count;
