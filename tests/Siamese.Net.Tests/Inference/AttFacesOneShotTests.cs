@@ -2,6 +2,7 @@ using Siamese.Net.Data;
 using Siamese.Net.Encoders;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
+using Siamese.Net.Tests.TestSupport;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public sealed class AttFacesOneShotTests
     public void One_shot_identification_of_real_faces_beats_chance_by_far_and_survives_save_and_load()
     {
         using var scope = NewDisposeScope();
-        var dataset = ImageFolderDataset.Load(Path.Combine(SharedDatasetFactAttribute.Root, "att_faces"));
+        var dataset = ImageFolderDataset.Load(SharedDatasets.Find("att_faces")!);
         var preprocessing = new ImagePreprocessing { Width = 46, Height = 56 };
         manual_seed(3);
         var encoder = new SmallCnn(new EncoderOptions { InputHeight = 56, InputWidth = 46, EmbeddingSize = 64 });

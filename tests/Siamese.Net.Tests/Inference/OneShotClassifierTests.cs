@@ -162,7 +162,7 @@ public sealed class OneShotClassifierTests : IDisposable
         }
 
         using var classifier = new OneShotClassifier(MakeEncoder(), Preprocessing);
-        classifier.AddClasses(Data.ImageFolderDataset.Load(Path.Combine(_folder, "support")), shotsPerClass: 1);
+        classifier.AddClasses(Siamese.Net.Data.ImageFolderDataset.Load(Path.Combine(_folder, "support")), shotsPerClass: 1);
 
         classifier.Classes.Should().Equal("cat", "dog", "eel");
         classifier.GetClassEmbeddings("dog").shape.Should().Equal(1, 8);
