@@ -122,10 +122,10 @@ internal static class ClassifierFile
     internal static EncoderDescription Describe(nn.Module<Tensor, Tensor> encoder)
     {
         var inner = (encoder as SiameseNetwork)?.Encoder;
-        string type = encoder.GetType().FullName!;
+        string type = TypeName(encoder);
         if (inner is not null)
         {
-            type += $"({inner.GetType().FullName})";
+            type += $"({TypeName(inner)})";
         }
 
         var image = (inner ?? encoder) as ImageEncoder;
@@ -135,6 +135,10 @@ internal static class ClassifierFile
             image is null ? null : new ImageEncoderShape(image.InputChannels, image.InputHeight, image.InputWidth, image.EmbeddingSize, image.NormalizeEmbeddings),
             state.Select(kv => new ParameterShape(kv.Key, kv.Value.shape, kv.Value.dtype.ToString())).ToList());
     }
+
+    // Constructor choices that change the computation but not necessarily the state dict are part of the type.
+    private static string TypeName(nn.Module module) =>
+        module is SigNet signet ? $"{module.GetType().FullName}[{signet.Variant}]" : module.GetType().FullName!;
 
     private static void WriteArchive(ZipArchive zip, OneShotClassifier classifier, ISupportIndex index)
     {

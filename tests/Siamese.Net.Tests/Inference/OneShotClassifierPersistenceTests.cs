@@ -97,6 +97,17 @@ public sealed class OneShotClassifierPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void The_sig_net_variant_is_part_of_the_architecture()
+    {
+        var options = new EncoderOptions { InputHeight = 32, InputWidth = 32, EmbeddingSize = 8 };
+        var lrn = ClassifierFile.Describe(new SigNet(options, SigNetVariant.LocalResponseNorm));
+        var batchNorm = ClassifierFile.Describe(new SigNet(options, SigNetVariant.BatchNorm));
+
+        lrn.Type.Should().Be("Siamese.Net.Encoders.SigNet[LocalResponseNorm]");
+        batchNorm.Type.Should().Be("Siamese.Net.Encoders.SigNet[BatchNorm]");
+    }
+
+    [Fact]
     public void A_file_of_another_format_version_fails_with_a_clear_message()
     {
         var path = SaveSmall();
