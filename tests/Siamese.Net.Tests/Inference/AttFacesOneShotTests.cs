@@ -1,5 +1,6 @@
 using Siamese.Net.Data;
 using Siamese.Net.Encoders;
+using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
 using Siamese.Net.Tests.TestSupport;
@@ -48,5 +49,22 @@ public sealed class AttFacesOneShotTests
         {
             File.Delete(file);
         }
+    }
+
+    [SharedDatasetFact("att_faces")]
+    public void Five_way_one_shot_episodes_from_the_episode_source_beat_chance_with_a_confidence_interval()
+    {
+        using var scope = NewDisposeScope();
+        var dataset = ImageFolderDataset.Load(SharedDatasets.Find("att_faces")!);
+        var images = new ImageStore(new ImagePreprocessing { Width = 46, Height = 56 });
+        var episodes = new EpisodeSource(dataset, images, ways: 5, shots: 1, queriesPerClass: 2, episodesPerEpoch: 20, seed: 7);
+        manual_seed(3);
+        var encoder = new SmallCnn(new EncoderOptions { InputHeight = 56, InputWidth = 46, EmbeddingSize = 64 });
+
+        var estimate = EpisodeEvaluator.Evaluate(encoder, episodes.ReadEpoch(0, CancellationToken.None));
+
+        estimate.SampleCount.Should().Be(20);
+        estimate.Lower.Should().BeGreaterThan(0.2, "chance is 1/5 and even random convolutional features separate faces");
+        estimate.Upper.Should().BeGreaterThan(estimate.Mean);
     }
 }
