@@ -35,6 +35,7 @@ public sealed class InMemorySupportIndex : ISupportIndex
     private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
     private readonly List<int> _classSizes = [];
     private readonly List<int> _rowSlots = [];
+    private readonly List<List<int>> _rowsOfSlot = [];
     private readonly Device _device;
     private Tensor? _storage; // [capacity, D] float32; rows [0, SampleCount) are live.
     private Prepared? _prepared;
@@ -182,9 +183,11 @@ public sealed class InMemorySupportIndex : ISupportIndex
                     _classes.Add(label);
                     _slotOf.Add(label, slot);
                     _classSizes.Add(0);
+                    _rowsOfSlot.Add([]);
                 }
 
                 _classSizes[slot]++;
+                _rowsOfSlot[slot].Add(count + i);
                 _rowSlots.Add(slot);
             }
 
@@ -237,9 +240,16 @@ public sealed class InMemorySupportIndex : ISupportIndex
             _classes.RemoveAt(removed);
             _classSizes.RemoveAt(removed);
             _slotOf.Clear();
+            _rowsOfSlot.Clear();
             for (int i = 0; i < _classes.Count; i++)
             {
                 _slotOf.Add(_classes[i], i);
+                _rowsOfSlot.Add([]);
+            }
+
+            for (int row = 0; row < _rowSlots.Count; row++)
+            {
+                _rowsOfSlot[_rowSlots[row]].Add(row);
             }
 
             Invalidate();
@@ -264,16 +274,7 @@ public sealed class InMemorySupportIndex : ISupportIndex
                 throw new KeyNotFoundException($"The support set has no class '{label}'.");
             }
 
-            var rows = new List<long>();
-            for (int row = 0; row < _rowSlots.Count; row++)
-            {
-                if (_rowSlots[row] == slot)
-                {
-                    rows.Add(row);
-                }
-            }
-
-            using var indices = tensor(rows.ToArray(), device: _device);
+            using var indices = tensor(_rowsOfSlot[slot].Select(row => (long)row).ToArray(), device: _device);
             return _storage!.index_select(0, indices).cpu();
         }
         finally
