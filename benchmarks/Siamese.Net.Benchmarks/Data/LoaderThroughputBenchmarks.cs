@@ -14,7 +14,10 @@ namespace Siamese.Net.Benchmarks.Data;
 /// Reads Omniglot's background set from ../shared/datasets when present (real 1-bit 105x105 PNGs; or from
 /// <c>SIAMESE_NET_DATASETS</c>); otherwise writes synthetic 105x105 8-bit noise PNGs to a temp folder, which compress
 /// worse and so decode more slowly than real drawings.
+/// <para>Runs in process: BenchmarkDotNet's generated child project does not get the build-time libLibTorchSharp.so
+/// fix that the real project applies, so TorchSharp cannot load there.</para>
 /// </remarks>
+[InProcess]
 [WarmupCount(2)]
 [IterationCount(8)]
 public class LoaderThroughputBenchmarks
@@ -25,6 +28,8 @@ public class LoaderThroughputBenchmarks
     private string? _tempFolder;
     private BatchLoader<PairBatch> _loader = null!;
     private int _epoch;
+    private long _imagesRead;
+    private TimeSpan _cpuAtSetup;
 
     /// <summary>Background worker threads of the loader.</summary>
     [Params(1, 2)]
@@ -43,6 +48,7 @@ public class LoaderThroughputBenchmarks
         };
         var source = new BalancedPairSource(dataset, images, options, PairsPerEpoch);
         _loader = new BatchLoader<PairBatch>(source, new BatchLoaderOptions { WorkerCount = Workers, PrefetchBatches = 4 });
+        _cpuAtSetup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     }
 
     /// <summary>One epoch of 4 batches (256 images); a new epoch each time so nothing repeats.</summary>
@@ -56,12 +62,21 @@ public class LoaderThroughputBenchmarks
             batch.Dispose();
         }
 
+        _imagesRead += 2 * pairs;
         return pairs;
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        // Wall-clock figures swing when other processes share the cores; CPU time per image does not, and bounds
+        // the throughput of an idle machine (images/s <= cores / CPU time per image).
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuAtSetup;
+        if (_imagesRead > 0)
+        {
+            Console.WriteLine($"// cpu per image (Workers={Workers}): {cpu.TotalMicroseconds / _imagesRead:F1} us over {_imagesRead} images");
+        }
+
         if (_tempFolder is not null)
         {
             Directory.Delete(_tempFolder, recursive: true);

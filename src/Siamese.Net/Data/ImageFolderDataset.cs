@@ -58,7 +58,11 @@ public sealed class ImageFolderDataset
             var next = new List<string>();
             foreach (var folder in classFolders)
             {
-                var children = Directory.GetDirectories(folder).Order(StringComparer.Ordinal).ToList();
+                // Hidden folders (.git, .ipynb_checkpoints, ...) are tool droppings, not classes.
+                var children = Directory.GetDirectories(folder)
+                    .Where(d => !Path.GetFileName(d).StartsWith('.'))
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
                 if (children.Count == 0 && level > 0)
                 {
                     throw new InvalidDataException(

@@ -172,6 +172,9 @@ public sealed record ImagePreprocessing
             ArgumentNullException.ThrowIfNull(random);
         }
 
+        // Settings read from JSON by hand-written code may pair RGB with one mean per channel of grey; say so here
+        // rather than fail in a broadcast deep inside TorchSharp.
+        Validate();
         using var scope = torch.NewDisposeScope();
         var x = Geometric(image);
         if (augmentation is not null)

@@ -22,6 +22,7 @@ public sealed class ImageFolderDatasetTests : IDisposable
         }
 
         File.WriteAllText(_dir.Combine("README"), "not an image");
+        Directory.CreateDirectory(_dir.Combine(".ipynb_checkpoints"));
         File.WriteAllText(_dir.Combine("s1", "notes.txt"), "ignored");
         var ds = ImageFolderDataset.Load(_dir.Path);
         ds.ClassNames.Should().Equal("s1", "s10", "s2");

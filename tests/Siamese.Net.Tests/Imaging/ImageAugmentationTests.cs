@@ -92,6 +92,18 @@ public class ImageAugmentationTests
     }
 
     [Fact]
+    public void Own_sampling_grid_equals_libtorch_affine_grid()
+    {
+        var random = new Random(4);
+        var thetas = Enumerable.Range(0, 3 * 6).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        using var mine = ImageAugmentation.SamplingGrid(thetas, 3, 7, 11);
+        using var theta = torch.tensor(thetas, new long[] { 3, 2, 3 });
+        using var reference = torch.nn.functional.affine_grid(theta, new long[] { 3, 1, 7, 11 }, align_corners: false);
+        mine.shape.Should().Equal(reference.shape);
+        mine.allclose(reference, rtol: 0, atol: 1e-6).Should().BeTrue();
+    }
+
+    [Fact]
     public void Invalid_settings_are_rejected()
     {
         FluentActions.Invoking(() => new ImageAugmentation { CropFraction = 0 }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("CropFraction");

@@ -139,6 +139,26 @@ public class ImagePreprocessingTests
     }
 
     [Fact]
+    public void Training_store_and_inference_load_give_identical_tensors()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("sig.png");
+        File.WriteAllBytes(path, W.GreyPng(60, 25, (x, y) => (x * 4) + y));
+        var p = new ImagePreprocessing { Width = 22, Height = 15, PadToAspect = true, Invert = true, Mean = [0.1f], Std = [0.3f] };
+        using var viaInference = ImagePreprocessing.FromJson(p.ToJson()).Load(path);
+        using var viaTraining = new Siamese.Net.Data.ImageStore(p, cacheInMemory: true).LoadBatch([path]);
+        viaTraining[0].allclose(viaInference, rtol: 0, atol: 0).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Statistics_of_the_wrong_length_fail_at_the_boundary()
+    {
+        var p = new ImagePreprocessing { ColorMode = ColorMode.Rgb, Mean = [0.1f, 0.2f] };
+        using var img = torch.rand(3, 4, 4);
+        FluentActions.Invoking(() => p.Apply(img)).Should().Throw<ArgumentException>().WithMessage("*Mean has 2 values*");
+    }
+
+    [Fact]
     public void Apply_leaks_no_tensor()
     {
         using var img = torch.rand(1, 50, 70);

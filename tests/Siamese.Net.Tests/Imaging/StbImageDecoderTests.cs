@@ -57,6 +57,18 @@ public class StbImageDecoderTests
         values.Should().Equal(bits.Select(b => (float)b).ToArray());
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Png_2_and_4_bit_grey_scale_by_their_maximum(int bits)
+    {
+        int max = (1 << bits) - 1;
+        int[] samples = Enumerable.Range(0, 7).Select(i => i * max / 6).ToArray();
+        var values = DecodeToArray(W.Png(7, 1, bits, W.Grey, samples), ColorMode.Grayscale, out var shape);
+        shape.Should().Equal(1, 1, 7);
+        values.Should().Equal(samples.Select(v => (float)v / max).ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
     [Fact]
     public void Rgb_png_to_grey_uses_luma_weights_and_grey_to_rgb_replicates()
     {
@@ -219,12 +231,20 @@ public class StbImageDecoderTests
     [Fact]
     public void Decoding_in_parallel_gives_identical_results()
     {
-        var png16 = W.Png(16, 16, 16, W.Grey, Enumerable.Range(0, 256).Select(i => i * 257).ToArray());
-        var expected = DecodeToArray(png16, ColorMode.Grayscale, out _);
-        Parallel.For(0, 64, _ =>
+        var rgb = Enumerable.Range(0, 16 * 16 * 3).Select(i => (byte)(i * 13)).ToArray();
+        byte[][] files =
+        [
+            W.Png(16, 16, 16, W.Grey, Enumerable.Range(0, 256).Select(i => i * 257).ToArray()),
+            W.Stb(16, 16, rgb, "png8"),
+            W.Stb(16, 16, rgb, "jpg"),
+            W.Stb(16, 16, rgb, "bmp"),
+            W.PgmAscii(16, 16, 255, Enumerable.Range(0, 256).ToArray()),
+        ];
+        var expected = files.Select(f => DecodeToArray(f, ColorMode.Rgb, out _)).ToArray();
+        Parallel.For(0, 100, i =>
         {
-            using var t = _decoder.Decode(png16, ColorMode.Grayscale, "p");
-            t.data<float>().ToArray().Should().Equal(expected);
+            using var t = _decoder.Decode(files[i % files.Length], ColorMode.Rgb, "p");
+            t.data<float>().ToArray().Should().Equal(expected[i % files.Length]);
         });
     }
 }
