@@ -30,7 +30,14 @@ public abstract class ImageEncoder : nn.Module<Tensor, Tensor>
         InputWidth = Positive(options.InputWidth ?? defaultWidth, "options.InputWidth");
         EmbeddingSize = Positive(options.EmbeddingSize ?? defaultEmbeddingSize, "options.EmbeddingSize");
         NormalizeEmbeddings = options.NormalizeEmbeddings;
+        Options = options with { InputHeight = InputHeight, InputWidth = InputWidth };
     }
+
+    /// <summary>
+    /// The options this encoder was built with, input size resolved: building the same encoder type from them gives
+    /// the same architecture (and state_dict layout), e.g. when a saved model is reloaded.
+    /// </summary>
+    public EncoderOptions Options { get; }
 
     /// <summary>Image channels C the encoder accepts.</summary>
     public int InputChannels { get; }
@@ -51,7 +58,7 @@ public abstract class ImageEncoder : nn.Module<Tensor, Tensor>
     /// <param name="input">Images [N, C, H, W] with C, H, W as configured.</param>
     /// <returns>Embeddings [N, D].</returns>
     /// <exception cref="ArgumentException">The input does not have the expected rank, channels or size.</exception>
-    public override Tensor forward(Tensor input)
+    public sealed override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.dim() != 4 || input.shape[1] != InputChannels || input.shape[2] != InputHeight || input.shape[3] != InputWidth)

