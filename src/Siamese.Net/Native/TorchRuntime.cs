@@ -26,6 +26,9 @@ public static class TorchRuntime
     /// <summary>The libtorch environment variable that enables huge-page-aligned CPU allocations.</summary>
     public const string HugePageVariable = "THP_MEM_ALLOC_ENABLE";
 
+    /// <summary>The OpenMP variable that sets libtorch's intra-op thread count.</summary>
+    public const string ThreadCountVariable = "OMP_NUM_THREADS";
+
     private static readonly Lazy<TorchRuntimeSettings> Applied = new(Apply, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>
@@ -44,23 +47,48 @@ public static class TorchRuntime
         if (!OperatingSystem.IsLinux())
         {
             // The switch only exists in libtorch's POSIX allocator and huge pages are a Linux feature.
-            return new TorchRuntimeSettings(HugePageAllocations: false, SetByLibrary: false);
+            return new TorchRuntimeSettings(HugePageAllocations: false, SetByLibrary: false, IntraOpThreadsSetTo: null);
         }
 
+        bool hugePages;
+        bool setHugePages = false;
         string? existing = NativeEnvironment.Get(HugePageVariable);
         if (existing is not null)
         {
-            return new TorchRuntimeSettings(HugePageAllocations: existing.Trim() == "1", SetByLibrary: false);
+            hugePages = existing.Trim() == "1";
         }
-
-        bool set = NativeEnvironment.Set(HugePageVariable, "1");
-        if (set)
+        else
         {
-            // Keep the managed view in step, so that child processes and diagnostics see the same value.
-            Environment.SetEnvironmentVariable(HugePageVariable, "1");
+            setHugePages = SetBoth(HugePageVariable, "1");
+            hugePages = setHugePages;
         }
 
-        return new TorchRuntimeSettings(HugePageAllocations: set, SetByLibrary: set);
+        // OpenMP starts one intra-op thread per logical CPU; on SMT machines two threads then share each core's
+        // vector units, which slows convolutions down. Use one per physical core unless the user chose.
+        int? threads = null;
+        if (NativeEnvironment.Get(ThreadCountVariable) is null)
+        {
+            int physical = CpuTopology.PhysicalCoreCount();
+            if (physical > 0 && physical < Environment.ProcessorCount
+                && SetBoth(ThreadCountVariable, physical.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                threads = physical;
+            }
+        }
+
+        return new TorchRuntimeSettings(hugePages, setHugePages, threads);
+    }
+
+    private static bool SetBoth(string name, string value)
+    {
+        if (!NativeEnvironment.Set(name, value))
+        {
+            return false;
+        }
+
+        // Keep the managed view in step, so that child processes and diagnostics see the same value.
+        Environment.SetEnvironmentVariable(name, value);
+        return true;
     }
 
     private static class NativeEnvironment

@@ -43,6 +43,38 @@ public sealed class TorchRuntimeTests
         (after - before).Should().BeGreaterThan(16 * 1024, "a 64 MiB tensor allocated with THP_MEM_ALLOC_ENABLE=1 is mostly huge pages");
     }
 
+    [Fact]
+    public void Physical_cores_are_counted_from_the_sysfs_topology()
+    {
+        string root = Directory.CreateTempSubdirectory("siamese-cpu-").FullName;
+        try
+        {
+            // Two packages, two cores each, two hardware threads per core: 8 logical CPUs, 4 physical cores.
+            int cpu = 0;
+            foreach (string package in new[] { "0", "1" })
+            {
+                foreach (string core in new[] { "0", "1" })
+                {
+                    for (int thread = 0; thread < 2; thread++)
+                    {
+                        string topology = Directory.CreateDirectory(Path.Combine(root, $"cpu{cpu++}", "topology")).FullName;
+                        File.WriteAllText(Path.Combine(topology, "core_id"), core + "\n");
+                        File.WriteAllText(Path.Combine(topology, "physical_package_id"), package + "\n");
+                    }
+                }
+            }
+
+            Directory.CreateDirectory(Path.Combine(root, "cpufreq"));
+
+            CpuTopology.PhysicalCoreCount(root).Should().Be(4);
+            CpuTopology.PhysicalCoreCount(Path.Combine(root, "missing")).Should().Be(0);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static long AnonHugePagesKiB()
     {
         foreach (string line in File.ReadLines("/proc/self/smaps_rollup"))

@@ -1,0 +1,103 @@
+using Siamese.Net.Imaging;
+using TorchSharp;
+
+namespace Siamese.Net.Data;
+
+/// <summary>
+/// N-way K-shot episodes drawn from a folder-per-class dataset: each episode picks N distinct classes among those
+/// with at least K + queries images, then K support and <c>queriesPerClass</c> query images of each, all distinct.
+/// Fixed by (seed, epoch, episode); one batch = one episode.
+/// </summary>
+public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>
+{
+    private readonly ImageFolderDataset _dataset;
+    private readonly ImageStore _images;
+    private readonly int _ways;
+    private readonly int _shots;
+    private readonly int _queriesPerClass;
+    private readonly int _episodesPerEpoch;
+    private readonly int _seed;
+    private readonly ImageAugmentation? _augmentation;
+    private readonly int[] _eligible;
+
+    /// <summary>Creates the source.</summary>
+    /// <param name="dataset">The dataset (usually classes unseen in training).</param>
+    /// <param name="images">Loads and preprocesses the images.</param>
+    /// <param name="ways">N, at least 2.</param>
+    /// <param name="shots">K, at least 1.</param>
+    /// <param name="queriesPerClass">Queries per class, at least 1.</param>
+    /// <param name="episodesPerEpoch">Episodes per epoch, at least 1.</param>
+    /// <param name="seed">Seed of the draws.</param>
+    /// <param name="augmentation">Augmentation (usually null for evaluation).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A count is below its minimum.</exception>
+    /// <exception cref="InvalidOperationException">Fewer than N classes have K + queries images.</exception>
+    public EpisodeSource(
+        ImageFolderDataset dataset,
+        ImageStore images,
+        int ways,
+        int shots,
+        int queriesPerClass,
+        int episodesPerEpoch,
+        int seed = 0,
+        ImageAugmentation? augmentation = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ways, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queriesPerClass, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(episodesPerEpoch, 1);
+        _eligible = ClassSampling.ClassesWithAtLeast(dataset, shots + queriesPerClass);
+        if (_eligible.Length < ways)
+        {
+            throw new InvalidOperationException(
+                $"{dataset.Root}: a {ways}-way {shots}-shot episode with {queriesPerClass} queries per class needs {ways} classes with at least {shots + queriesPerClass} images; {_eligible.Length} have that many.");
+        }
+
+        _dataset = dataset;
+        _images = images;
+        _ways = ways;
+        _shots = shots;
+        _queriesPerClass = queriesPerClass;
+        _episodesPerEpoch = episodesPerEpoch;
+        _seed = seed;
+        _augmentation = augmentation;
+    }
+
+    /// <inheritdoc />
+    public override int BatchesPerEpoch => _episodesPerEpoch;
+
+    /// <inheritdoc />
+    protected override FewShotEpisode BuildBatch(int epoch, int batchIndex)
+    {
+        var random = SeedMixer.Random(_seed, 0xE915, epoch, batchIndex);
+        var classes = ClassSampling.Choose(_eligible, _ways, random);
+        var support = new List<string>();
+        var query = new List<string>();
+        var supportLabels = new List<long>();
+        var queryLabels = new List<long>();
+        for (int w = 0; w < classes.Length; w++)
+        {
+            var picked = ClassSampling.Choose(_dataset.ImagesByClass[classes[w]], _shots + _queriesPerClass, random);
+            for (int i = 0; i < picked.Length; i++)
+            {
+                (i < _shots ? support : query).Add(_dataset.Images[picked[i]].Path);
+                (i < _shots ? supportLabels : queryLabels).Add(w);
+            }
+        }
+
+        var aug = _augmentation;
+        var s = _images.LoadBatch(support, aug, aug is null ? null : SeedMixer.Random(_seed, 0xA09, epoch, batchIndex, 0));
+        var q = _images.LoadBatch(query, aug, aug is null ? null : SeedMixer.Random(_seed, 0xA09, epoch, batchIndex, 1));
+        return new FewShotEpisode(
+            s,
+            torch.tensor(supportLabels.ToArray()),
+            q,
+            torch.tensor(queryLabels.ToArray()),
+            classes.Select(c => _dataset.ClassNames[c]).ToArray());
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<IDisposable> BatchTensors(FewShotEpisode batch) =>
+        [batch.Support, batch.SupportLabels, batch.Query, batch.QueryLabels];
+}

@@ -1,0 +1,14 @@
+namespace Siamese.Net.Imaging;
+
+/// <summary>How <see cref="ImagePreprocessing"/> resamples an image to its target size.</summary>
+public enum ResizeMode
+{
+    /// <summary>Bilinear interpolation (half-pixel centres, no corner alignment), as <c>torchvision</c> resizes.</summary>
+    Bilinear = 0,
+
+    /// <summary>
+    /// Area averaging (<c>interpolate(mode="area")</c>): every source pixel contributes, so thin pen strokes survive
+    /// strong downscaling, which bilinear sampling would skip.
+    /// </summary>
+    Area = 1,
+}

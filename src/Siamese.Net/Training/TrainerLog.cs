@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace Siamese.Net.Training;
+
+/// <summary>Source-generated log messages of <see cref="SiameseTrainer"/> (no formatting cost when disabled).</summary>
+internal static partial class TrainerLog
+{
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
+        Message = "Training {Epochs} epochs of {StepsPerEpoch} steps on {Device} with {Optimizer} (lr {LearningRate}), {Parameters} trainable parameters")]
+    public static partial void Starting(ILogger logger, int epochs, int stepsPerEpoch, string device, OptimizerKind optimizer, double learningRate, long parameters);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information,
+        Message = "Resuming from {Checkpoint} at epoch {Epoch}, step {Step} (global step {GlobalStep})")]
+    public static partial void Resuming(ILogger logger, string checkpoint, int epoch, int step, long globalStep);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Debug,
+        Message = "Epoch {Epoch} step {Step}/{StepsPerEpoch}: loss {Loss:G5}, {SamplesPerSecond:F1} samples/s")]
+    public static partial void StepProgress(ILogger logger, int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information,
+        Message = "Epoch {Epoch}: training loss {Loss:G5}, lr {LearningRate:G4}, {Seconds:F1} s")]
+    public static partial void EpochDone(ILogger logger, int epoch, double loss, double learningRate, double seconds);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information,
+        Message = "Epoch {Epoch} validation: loss {Loss:G5}, accuracy {Accuracy:P2}, AUC {RocAuc}, EER {Eer}")]
+    public static partial void Validated(ILogger logger, int epoch, double loss, double accuracy, double? rocAuc, double? eer);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information,
+        Message = "Epoch {Epoch} is the best so far: {Metric} = {Value:G6}")]
+    public static partial void NewBest(ILogger logger, int epoch, TrainingMetric metric, double value);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Information,
+        Message = "Early stopping after epoch {Epoch}: {Metric} has not improved for {Patience} evaluations")]
+    public static partial void EarlyStop(ILogger logger, int epoch, TrainingMetric metric, int patience);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Debug, Message = "Checkpoint written: {Path}")]
+    public static partial void CheckpointWritten(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Warning,
+        Message = "Training cancelled at epoch {Epoch}, step {Step}; resume from {Checkpoint}")]
+    public static partial void Cancelled(ILogger logger, int epoch, int step, string? checkpoint);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Error,
+        Message = "Non-finite training loss at epoch {Epoch}, step {Step}")]
+    public static partial void NonFinite(ILogger logger, int epoch, int step);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Error,
+        Message = "Reading training data failed at epoch {Epoch}, step {Step}")]
+    public static partial void DataFailed(ILogger logger, Exception exception, int epoch, int step);
+
+    [LoggerMessage(EventId = 6012, Level = LogLevel.Information,
+        Message = "Training finished after {Epochs} epochs; best epoch {BestEpoch} ({Metric} = {BestValue})")]
+    public static partial void Finished(ILogger logger, int epochs, int? bestEpoch, TrainingMetric metric, double? bestValue);
+
+    [LoggerMessage(EventId = 6013, Level = LogLevel.Warning,
+        Message = "The best-epoch weights of the resumed run are not available ({Reason}); the best epoch is counted from epoch {Epoch}")]
+    public static partial void BestUnavailable(ILogger logger, string reason, int epoch);
+}
