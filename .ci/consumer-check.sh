@@ -14,7 +14,7 @@ cleanup() {
   # The throw-away version must not linger in the package cache.
   rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/siamese.net/$version"
 }
-trap cleanup EXIT
+[ -n "${KEEP_CONSUMER_CHECK:-}" ] || trap cleanup EXIT
 
 say() { printf '[consumer-check] %s\n' "$*"; }
 
@@ -28,10 +28,11 @@ contents=$(unzip -Z1 "$nupkg")
 for expected in buildTransitive/Siamese.Net.targets buildTransitive/Siamese.Net.LibTorchSharpFix.cs README.md lib/net8.0/Siamese.Net.dll lib/net10.0/Siamese.Net.dll lib/net10.0/Siamese.Net.xml; do
   grep -qx "$expected" <<<"$contents" || { say "FAIL: $expected missing from the package"; exit 1; }
 done
-if unzip -p "$nupkg" Siamese.Net.nuspec | grep -qi 'SixLabors'; then
+nuspec=$(unzip -p "$nupkg" Siamese.Net.nuspec)
+if grep -qi 'SixLabors' <<<"$nuspec"; then
   say "FAIL: the core package depends on SixLabors.ImageSharp"; exit 1
 fi
-if unzip -p "$nupkg" Siamese.Net.nuspec | grep -qi 'id="libtorch'; then
+if grep -qi 'id="libtorch' <<<"$nuspec"; then
   say "FAIL: the core package forces a libtorch backend on its users"; exit 1
 fi
 
@@ -113,12 +114,15 @@ if [ "$host_has_version" = no ]; then
   grep -q 'GLIBCXX_3.4.32\|libtorch-cpu\|LibTorchSharp' <<<"$out" || { say "FAIL: unexpected failure without the fix:"; printf '%s\n' "$out" | tail -20; exit 1; }
   say "OK: without the fix TorchSharp fails to load, reporting: $(grep -m1 -v '^[[:space:]]*$' <<<"$out" | cut -c1-160)"
   say "rebuilding with the fix on: the cpu/ copy the failed run left must be patched too"
-  dotnet build "$control/Consumer.csproj" -c Release -nologo -v q >/dev/null
+  dotnet build "$control/Consumer.csproj" -c Release -nologo -v n >"$work/rebuild.log"
   leftover="$control/bin/Release/net10.0/cpu/libLibTorchSharp.so"
   [ -f "$leftover" ] || { say "FAIL: the failed run left no cpu/ copy; TorchSharp's fallback changed"; exit 1; }
   if command -v readelf >/dev/null 2>&1; then
     for lib in $(find "$control/bin" -name libLibTorchSharp.so); do
-      readelf -V "$lib" | grep -q 'GLIBCXX_3.4.32 *Flags: WEAK' || { say "FAIL: $lib is not patched"; exit 1; }
+      # Capture first: with pipefail, grep -q closing the pipe early would fail the pipeline through SIGPIPE.
+      needs=$(readelf -V "$lib")
+      grep -q 'GLIBCXX_3.4.32 *Flags: WEAK' <<<"$needs" || {
+        say "FAIL: $lib is not patched; the rebuild said:"; grep -i -E 'siamese|libLibTorchSharp|warn' "$work/rebuild.log" | head -20; exit 1; }
     done
     say "OK: every libLibTorchSharp.so in the output, cpu/ included, has the need marked weak"
   fi
