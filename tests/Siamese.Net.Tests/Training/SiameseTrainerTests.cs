@@ -387,6 +387,53 @@ public sealed class SiameseTrainerTests
         counts.Skip(1).Max().Should().BeLessThanOrEqualTo(counts[1]);
     }
 
+    [Fact]
+    public void Validation_runs_in_eval_mode_without_autograd_and_nothing_is_written_to_the_console()
+    {
+        using var network = new ModeProbe(TinyEncoder.Create());
+        using var loss = new ContrastiveLoss();
+        var console = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(console);
+        try
+        {
+            new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Schedule = LearningRateSchedule.ReduceOnPlateau, LogEverySteps = 1 })
+                .Fit(network, loss, new SyntheticPairSource(Classes, batches: 3), new SyntheticPairSource(Classes, batches: 2, seed: 99));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        console.ToString().Should().BeEmpty();
+        network.Calls.Should().Equal(
+            Enumerable.Repeat((Training: true, Grad: true), 3)
+                .Concat(Enumerable.Repeat((Training: false, Grad: false), 2))
+                .Concat(Enumerable.Repeat((Training: true, Grad: true), 3))
+                .Concat(Enumerable.Repeat((Training: false, Grad: false), 2)));
+    }
+
+    /// <summary>Records, for every forward pass, whether the module was in training mode and autograd was on.</summary>
+    private sealed class ModeProbe : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> inner;
+
+        public ModeProbe(nn.Module<Tensor, Tensor> inner)
+            : base(nameof(ModeProbe))
+        {
+            this.inner = inner;
+            RegisterComponents();
+        }
+
+        public List<(bool Training, bool Grad)> Calls { get; } = [];
+
+        public override Tensor forward(Tensor input)
+        {
+            Calls.Add((training, is_grad_enabled()));
+            return inner.forward(input);
+        }
+    }
+
     /// <summary>Returns NaN on one call, otherwise the wrapped loss.</summary>
     private sealed class PoisonedLoss : PairLoss
     {
