@@ -83,6 +83,23 @@ public sealed class SiameseTrainerTests
     }
 
     [Fact]
+    public void Explicit_triplets_train_and_validate_as_one_same_and_one_different_pair_each()
+    {
+        using var network = TinyEncoder.Create();
+        using var loss = new TripletMarginLoss(margin: 1.0);
+        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2, Monitor = TrainingMetric.ValidationRocAuc })
+            .Fit(network, loss, new SyntheticTripletSource(Classes, batches: 8), new SyntheticTripletSource(Classes, batches: 2, seed: 31));
+
+        result.History[^1].TrainingLoss.Should().BeLessThan(result.History[0].TrainingLoss);
+        var validation = result.History[^1].Validation!;
+        validation.Count.Should().Be(2 * 2 * 8);
+        validation.RocAuc.Should().BeGreaterThan(0.9);
+        validation.ThresholdKind.Should().Be(ScoreKind.Distance);
+        result.Monitor.Should().Be(TrainingMetric.ValidationRocAuc);
+        result.BestMetric.Should().Be(result.History.Max(h => h.Validation!.RocAuc));
+    }
+
+    [Fact]
     public void A_SiameseNetwork_is_trained_and_validated_with_its_own_distance()
     {
         using var network = new SiameseNetwork(TinyEncoder.Create(), new CosineDistance());
