@@ -178,6 +178,49 @@ public sealed class SiameseTrainerTests
     }
 
     [Fact]
+    public void A_resumed_run_with_keep_best_restores_the_best_epoch_saved_before_the_interruption()
+    {
+        using var folder = new TempDirectory();
+        var options = new SiameseTrainerOptions
+        {
+            Epochs = 3,
+            Monitor = TrainingMetric.TrainingLoss,
+            MonitorMode = MetricMode.Max, // the loss falls, so epoch 0 stays the best
+            CheckpointDirectory = folder.Path,
+        };
+        var source = new SyntheticPairSource(Classes, batches: 4);
+
+        using var reference = TinyEncoder.Create();
+        using var referenceLoss = new ContrastiveLoss();
+        var uninterrupted = new SiameseTrainer(options with { CheckpointDirectory = null }).Fit(reference, referenceLoss, source);
+        uninterrupted.BestEpoch.Should().Be(0);
+        uninterrupted.RestoredBest.Should().BeTrue();
+
+        using var network = TinyEncoder.Create();
+        using var loss = new ContrastiveLoss();
+        using var cts = new CancellationTokenSource();
+        source.BeforeBatch = (epoch, batch) =>
+        {
+            if (epoch == 2 && batch == 1)
+            {
+                cts.Cancel();
+            }
+        };
+        var cancelled = () => new SiameseTrainer(options).Fit(network, loss, source, cancellationToken: cts.Token);
+        cancelled.Should().Throw<OperationCanceledException>();
+        source.BeforeBatch = null;
+
+        using var resumedNetwork = TinyEncoder.Create(seed: 5);
+        using var resumedLoss = new ContrastiveLoss();
+        var resumed = new SiameseTrainer(options with { ResumeFrom = Path.Combine(folder.Path, "last.ckpt") })
+            .Fit(resumedNetwork, resumedLoss, source);
+
+        resumed.BestEpoch.Should().Be(0);
+        resumed.RestoredBest.Should().BeTrue();
+        TinyEncoder.Weights(resumedNetwork).Should().Equal(TinyEncoder.Weights(reference));
+    }
+
+    [Fact]
     public void A_resumed_triplet_run_with_adamw_and_plateau_schedule_is_exact_too()
     {
         using var folder = new TempDirectory();
