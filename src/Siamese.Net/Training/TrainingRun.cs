@@ -334,6 +334,13 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
                 double mean = Synchronise(lossSum, firstBadStep, samples);
                 Report(mean, stepsPerEpoch);
             }
+
+            if (_options.CheckpointEverySteps is { } every && _step % every == 0 && _step < stepsPerEpoch)
+            {
+                // Synchronise first: a checkpoint must never hold weights spoilt by a non-finite step.
+                double mean = Synchronise(lossSum, firstBadStep, samples);
+                WriteLast(mean * samples, samples);
+            }
         }
 
         if (_step == 0)

@@ -178,6 +178,42 @@ public sealed class SiameseTrainerTests
     }
 
     [Fact]
+    public void After_a_crash_mid_epoch_training_resumes_exactly_from_the_last_periodic_checkpoint()
+    {
+        using var folder = new TempDirectory();
+        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false, Schedule = LearningRateSchedule.Cosine };
+        var source = new SyntheticPairSource(Classes, batches: 7);
+
+        using var reference = TinyEncoder.Create();
+        using var referenceLoss = new ContrastiveLoss();
+        new SiameseTrainer(options).Fit(reference, referenceLoss, source);
+
+        // The "process" dies while reading batch 5 of epoch 1; the last periodic checkpoint is at step 3.
+        using var network = TinyEncoder.Create();
+        using var loss = new ContrastiveLoss();
+        source.BeforeBatch = (epoch, batch) =>
+        {
+            if (epoch == 1 && batch == 5)
+            {
+                throw new IOException("disk gone");
+            }
+        };
+        var withCheckpoints = options with { CheckpointDirectory = folder.Path, CheckpointEverySteps = 3 };
+        var crashed = () => new SiameseTrainer(withCheckpoints).Fit(network, loss, source);
+        crashed.Should().Throw<IOException>();
+        source.BeforeBatch = null;
+        var last = Path.Combine(folder.Path, "last.ckpt");
+        TrainingCheckpoint.Read(last).Should().Match<TrainingCheckpoint>(c => c.Epoch == 1 && c.Step == 3);
+
+        using var resumedNetwork = TinyEncoder.Create(seed: 21);
+        using var resumedLoss = new ContrastiveLoss();
+        var resumed = new SiameseTrainer(withCheckpoints with { ResumeFrom = last }).Fit(resumedNetwork, resumedLoss, source);
+
+        TinyEncoder.Weights(resumedNetwork).Should().Equal(TinyEncoder.Weights(reference));
+        resumed.GlobalSteps.Should().Be(14);
+    }
+
+    [Fact]
     public void A_resumed_run_with_keep_best_restores_the_best_epoch_saved_before_the_interruption()
     {
         using var folder = new TempDirectory();
