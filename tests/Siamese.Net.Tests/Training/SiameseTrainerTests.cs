@@ -214,6 +214,45 @@ public sealed class SiameseTrainerTests
     }
 
     [Fact]
+    public void A_cancellation_during_validation_keeps_the_trained_epoch_and_resumes_exactly()
+    {
+        using var folder = new TempDirectory();
+        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false };
+        var source = new SyntheticPairSource(Classes, batches: 4);
+        var validation = new SyntheticPairSource(Classes, batches: 3, seed: 99);
+
+        using var reference = TinyEncoder.Create();
+        using var referenceLoss = new ContrastiveLoss();
+        var uninterrupted = new SiameseTrainer(options).Fit(reference, referenceLoss, source, validation);
+
+        using var network = TinyEncoder.Create();
+        using var loss = new ContrastiveLoss();
+        using var cts = new CancellationTokenSource();
+        validation.BeforeBatch = (_, batch) =>
+        {
+            if (batch == 1)
+            {
+                cts.Cancel();
+            }
+        };
+        var withCheckpoints = options with { CheckpointDirectory = folder.Path };
+        var cancelled = () => new SiameseTrainer(withCheckpoints).Fit(network, loss, source, validation, cancellationToken: cts.Token);
+        cancelled.Should().Throw<OperationCanceledException>().WithMessage("*while validating epoch 0*");
+        validation.BeforeBatch = null;
+        var last = Path.Combine(folder.Path, "last.ckpt");
+        TrainingCheckpoint.Read(last).Should().Match<TrainingCheckpoint>(c => c.Epoch == 0 && c.Step == 4 && c.GlobalStep == 4);
+
+        using var resumedNetwork = TinyEncoder.Create(seed: 4);
+        using var resumedLoss = new ContrastiveLoss();
+        var resumed = new SiameseTrainer(withCheckpoints with { ResumeFrom = last }).Fit(resumedNetwork, resumedLoss, source, validation);
+
+        TinyEncoder.Weights(resumedNetwork).Should().Equal(TinyEncoder.Weights(reference));
+        resumed.History.Select(h => h.TrainingLoss).Should().Equal(uninterrupted.History.Select(h => h.TrainingLoss),
+            (a, e) => Math.Abs(a - e) <= 1e-9 * Math.Max(1, Math.Abs(e)));
+        resumed.History.Select(h => h.Validation!.RocAuc).Should().Equal(uninterrupted.History.Select(h => h.Validation!.RocAuc));
+    }
+
+    [Fact]
     public void A_resumed_run_with_keep_best_restores_the_best_epoch_saved_before_the_interruption()
     {
         using var folder = new TempDirectory();
