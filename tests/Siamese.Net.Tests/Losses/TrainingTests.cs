@@ -15,7 +15,7 @@ namespace Siamese.Net.Tests.Losses;
 /// Runs alone: the initial weights come from the global generator seeded here, which tests running in parallel would
 /// advance unpredictably.
 /// </remarks>
-[Collection(nameof(TrainingTests))]
+[Collection(TorchRandomCollection.Name)]
 public sealed class TrainingTests(ITestOutputHelper output)
 {
     private const int Classes = 4;
@@ -138,10 +138,4 @@ public sealed class TrainingTests(ITestOutputHelper output)
         (1 - after.Same).Should().BeGreaterThan(0.6, "same pairs should get a high probability ({0} for different)", 1 - after.Different);
         (1 - after.Different).Should().BeLessThan(0.1, "different pairs should get a low probability ({0} for same)", 1 - after.Same);
     }
-}
-
-/// <summary>Runs <see cref="TrainingTests"/> without other tests in parallel.</summary>
-[CollectionDefinition(nameof(TrainingTests), DisableParallelization = true)]
-public sealed class TrainingTestsCollection
-{
 }

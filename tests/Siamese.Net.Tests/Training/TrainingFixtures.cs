@@ -5,16 +5,6 @@ using static TorchSharp.torch;
 
 namespace Siamese.Net.Tests.Training;
 
-/// <summary>
-/// Trainer tests use torch's process-wide random generator (dropout, weight init) and compare runs bit for bit,
-/// so they must not run while other test classes draw from the same generator.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TorchRandomCollection
-{
-    public const string Name = "Torch global RNG";
-}
-
 /// <summary>A tiny encoder with dropout (so that resuming must restore torch's RNG to be exact).</summary>
 internal sealed class TinyEncoder : nn.Module<Tensor, Tensor>
 {
