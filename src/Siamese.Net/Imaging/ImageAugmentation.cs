@@ -128,7 +128,13 @@ public sealed record ImageAugmentation
         var grid = SamplingGrid(thetas, n, height, width);
 
         // grid_sample fills with zeros outside the image; shifting by the fill value makes that the background.
-        var warped = F.grid_sample(x - fillValue, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false) + fillValue;
+        // Every Scalar is created and held explicitly until the op returns: an implicit float-to-Scalar conversion
+        // leaves a temporary that the GC may finalize (freeing its native handle) while libtorch still reads it,
+        // which was seen as a corrupt c10::Scalar under load on the loader's threads.
+        using var fill = fillValue.ToScalar();
+        using var zero = 0f.ToScalar();
+        using var one = 1f.ToScalar();
+        var warped = F.grid_sample(x.sub(fill), grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).add_(fill);
 
         if (CropFraction < 1)
         {
@@ -153,7 +159,7 @@ public sealed record ImageAugmentation
             warped = torch.cat(flipped, 0);
         }
 
-        var result = warped.clamp(0, 1);
+        var result = warped.clamp(zero, one);
         return (rank == 3 ? result.squeeze(0) : result).MoveToOuterDisposeScope();
     }
 
@@ -227,13 +233,23 @@ public sealed record ImageAugmentation
     internal static Tensor SamplingGrid(float[] thetas, long n, long height, long width)
     {
         var theta = torch.tensor(thetas, new long[] { n, 6, 1, 1 });
-        var xs = ((torch.arange(width, ScalarType.Float32) * 2f) + 1f) / width - 1f;
-        var ys = ((torch.arange(height, ScalarType.Float32) * 2f) + 1f) / height - 1f;
-        var x = xs.view(1, 1, width);
-        var y = ys.view(1, height, 1);
+        // Pixel centres in [-1, 1] (align_corners = false), computed here rather than with scalar tensor arithmetic.
+        var x = torch.tensor(PixelCentres(width), new long[] { 1, 1, width });
+        var y = torch.tensor(PixelCentres(height), new long[] { 1, height, 1 });
         var gx = (theta[.., 0] * x) + (theta[.., 1] * y) + theta[.., 2];
         var gy = (theta[.., 3] * x) + (theta[.., 4] * y) + theta[.., 5];
         return torch.stack(new[] { gx, gy }, -1);
+    }
+
+    private static float[] PixelCentres(long size)
+    {
+        var centres = new float[size];
+        for (long i = 0; i < size; i++)
+        {
+            centres[i] = (((i * 2f) + 1f) / size) - 1f;
+        }
+
+        return centres;
     }
 
     private static double Uniform(Random random, double min, double max) => min + (random.NextDouble() * (max - min));

@@ -272,7 +272,10 @@ public sealed record ImagePreprocessing
             x = ResizeMode == ResizeMode.Area
                 ? F.interpolate(x, new long[] { Height, Width }, mode: InterpolationMode.Area)
                 : F.interpolate(x, new long[] { Height, Width }, mode: InterpolationMode.Bilinear, align_corners: false);
-            x = x.clamp(0, 1);
+            // Scalars held explicitly (see ImageAugmentation.Apply for why): no implicit float-to-Scalar temporaries.
+            using var zero = 0f.ToScalar();
+            using var one = 1f.ToScalar();
+            x = x.clamp(zero, one);
         }
 
         return rank == 3 ? x.squeeze(0) : x;
@@ -283,7 +286,8 @@ public sealed record ImagePreprocessing
     {
         if (Invert)
         {
-            x = 1f - x;
+            using var one = 1f.ToScalar();
+            x = x.neg().add_(one);
         }
 
         if (_mean is not null || _std is not null)
