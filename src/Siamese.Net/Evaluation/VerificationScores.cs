@@ -69,6 +69,20 @@ public sealed class VerificationScores
     public static VerificationScores FromSimilarities(IReadOnlyList<double> similarities, IReadOnlyList<bool> isSame) =>
         Create(ScoreKind.Similarity, similarities, CopySame(isSame), nameof(similarities));
 
+    /// <summary>Pairs scored by a distance tensor, e.g. <see cref="SiameseNetwork.PairDistance"/>.</summary>
+    /// <param name="distances">Distances [N] (copied to the CPU as doubles).</param>
+    /// <param name="targets">The pairs' targets [N].</param>
+    /// <exception cref="ArgumentException">Shapes differ, the tensor is empty or holds a non-finite value.</exception>
+    public static VerificationScores FromDistances(TorchSharp.torch.Tensor distances, PairTargets targets) =>
+        Create(ScoreKind.Distance, ToDoubles(distances, nameof(distances)), ToSame(targets), nameof(distances));
+
+    /// <summary>Pairs scored by a similarity tensor, e.g. <c>BceHeadLoss.SameProbability</c>.</summary>
+    /// <param name="similarities">Similarities [N] (copied to the CPU as doubles).</param>
+    /// <param name="targets">The pairs' targets [N].</param>
+    /// <exception cref="ArgumentException">Shapes differ, the tensor is empty or holds a non-finite value.</exception>
+    public static VerificationScores FromSimilarities(TorchSharp.torch.Tensor similarities, PairTargets targets) =>
+        Create(ScoreKind.Similarity, ToDoubles(similarities, nameof(similarities)), ToSame(targets), nameof(similarities));
+
     /// <summary>The decision at a threshold: a pair is accepted when its similarity is &gt;= or its distance &lt;= the threshold.</summary>
     /// <param name="threshold">Threshold in the units of the scores; must not be NaN.</param>
     /// <exception cref="ArgumentException">The threshold is NaN.</exception>
@@ -229,6 +243,25 @@ public sealed class VerificationScores
         }
 
         return same;
+    }
+
+    private static double[] ToDoubles(TorchSharp.torch.Tensor scores, string name)
+    {
+        ArgumentNullException.ThrowIfNull(scores, name);
+        if (scores.dim() != 1)
+        {
+            throw new ArgumentException($"{name} must be a rank-1 tensor [N]; got shape [{string.Join(", ", scores.shape)}].", name);
+        }
+
+        using var values = scores.detach().to(TorchSharp.torch.float64).cpu();
+        return values.data<double>().ToArray();
+    }
+
+    private static bool[] ToSame(PairTargets targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        using var same = targets.IsSame.cpu();
+        return same.data<bool>().ToArray();
     }
 
     private static bool[] CopySame(IReadOnlyList<bool> isSame)

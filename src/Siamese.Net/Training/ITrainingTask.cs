@@ -6,9 +6,11 @@ namespace Siamese.Net.Training;
 /// What <see cref="SiameseTrainer"/> needs to know about a kind of training (pairs with a pair loss, labelled batches
 /// with a metric loss): the modules it trains and saves, the loss of a batch, and how to validate.
 /// </summary>
-/// <typeparam name="TBatch">The batch type.</typeparam>
-internal interface ITrainingTask<in TBatch>
+/// <typeparam name="TBatch">The training batch type.</typeparam>
+/// <typeparam name="TValidation">The validation batch type.</typeparam>
+internal interface ITrainingTask<in TBatch, in TValidation>
     where TBatch : IDisposable
+    where TValidation : IDisposable
 {
     /// <summary>
     /// The modules whose parameters are trained and whose state is checkpointed, in a fixed order: the network first,
@@ -26,7 +28,7 @@ internal interface ITrainingTask<in TBatch>
     Tensor Loss(TBatch batch, Device device);
 
     /// <summary>A fresh accumulator for one validation pass (called under no_grad, in eval mode).</summary>
-    IValidationPass<TBatch> BeginValidation();
+    IValidationPass<TValidation> BeginValidation();
 }
 
 /// <summary>The kind of validation a task reports.</summary>

@@ -6,17 +6,21 @@ namespace Siamese.Net.Training;
 
 /// <summary>
 /// Training on labelled batches (e.g. M images per class) with a <see cref="MetricLoss"/> such as a triplet loss with
-/// a miner; validation treats each batch as an N-way episode.
+/// a miner; validation is N-way classification of episodes.
 /// </summary>
-internal sealed class MetricTrainingTask : ITrainingTask<LabelledBatch>
+/// <typeparam name="TValidation">The validation batch type.</typeparam>
+internal sealed class MetricTrainingTask<TValidation> : ITrainingTask<LabelledBatch, TValidation>
+    where TValidation : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly MetricLoss _loss;
+    private readonly Func<IValidationPass<TValidation>> _beginValidation;
 
-    public MetricTrainingTask(nn.Module<Tensor, Tensor> network, MetricLoss loss)
+    public MetricTrainingTask(nn.Module<Tensor, Tensor> network, MetricLoss loss, Func<IValidationPass<TValidation>> beginValidation)
     {
         _network = network;
         _loss = loss;
+        _beginValidation = beginValidation;
         Modules = [network, loss];
     }
 
@@ -34,16 +38,29 @@ internal sealed class MetricTrainingTask : ITrainingTask<LabelledBatch>
         _loss.Compute(_network.forward(batch.Images.to(device)), batch.ClassIds.to(device));
 
     /// <inheritdoc />
-    public IValidationPass<LabelledBatch> BeginValidation()
+    public IValidationPass<TValidation> BeginValidation() => _beginValidation();
+}
+
+/// <summary>Builds metric-loss tasks for the two kinds of episode validation.</summary>
+internal static class MetricTrainingTask
+{
+    /// <summary>Validation batches are labelled batches, each one an episode (first image of a class = its support).</summary>
+    public static MetricTrainingTask<LabelledBatch> WithBatchEpisodes(nn.Module<Tensor, Tensor> network, MetricLoss loss)
     {
-        var distance = PairTrainingTask.ValidationDistance(_network, _loss);
-        return new EpisodeValidationPass<LabelledBatch>(
+        var distance = PairTrainingTask.ValidationDistance(network, loss);
+        return new MetricTrainingTask<LabelledBatch>(network, loss, () => new EpisodeValidationPass<LabelledBatch>(
             (batch, device) =>
             {
-                var embeddings = _network.forward(batch.Images.to(device));
-                var loss = _loss.Compute(embeddings, batch.ClassIds.to(device));
-                return (loss, embeddings, batch.ClassIds);
+                var embeddings = network.forward(batch.Images.to(device));
+                return (loss.Compute(embeddings, batch.ClassIds.to(device)), embeddings, batch.ClassIds);
             },
-            distance.Matrix);
+            distance.Matrix));
+    }
+
+    /// <summary>Validation batches are N-way K-shot episodes with explicit support and query sets.</summary>
+    public static MetricTrainingTask<FewShotEpisode> WithEpisodes(nn.Module<Tensor, Tensor> network, MetricLoss loss)
+    {
+        var distance = PairTrainingTask.ValidationDistance(network, loss);
+        return new MetricTrainingTask<FewShotEpisode>(network, loss, () => new FewShotEpisodeValidationPass(network, loss, distance.Matrix));
     }
 }

@@ -10,7 +10,7 @@ namespace Siamese.Net.Training;
 /// Training on pairs with a <see cref="PairLoss"/>: both images of every pair go through the network in one batched
 /// forward (so batch-norm statistics see the whole batch, as in <c>SiameseNetwork.EmbedPair</c>).
 /// </summary>
-internal sealed class PairTrainingTask : ITrainingTask<PairBatch>
+internal sealed class PairTrainingTask : ITrainingTask<PairBatch, PairBatch>
 {
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly PairLoss _loss;

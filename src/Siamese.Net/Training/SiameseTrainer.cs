@@ -102,17 +102,49 @@ public sealed class SiameseTrainer
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(training);
-        return Run(new MetricTrainingTask(network, loss), training, validation, progress, cancellationToken);
+        return Run(MetricTrainingTask.WithBatchEpisodes(network, loss), training, validation, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains on labelled batches with a metric loss and validates on N-way K-shot episodes (for example an
+    /// <see cref="EpisodeSource"/>): each query is classified as the class of its nearest support embedding (by the
+    /// distance of a <see cref="SiameseNetwork"/>, else of the loss). Reports the N-way accuracy and the metric loss of
+    /// each episode's support and queries together.
+    /// </summary>
+    /// <param name="network">The embedding network; trained in place.</param>
+    /// <param name="loss">The metric loss.</param>
+    /// <param name="training">Training batches, read once per epoch.</param>
+    /// <param name="validation">Validation episodes (the same ones every validation: epoch 0 is read).</param>
+    /// <param name="progress">Receives a report every <see cref="SiameseTrainerOptions.LogEverySteps"/> steps.</param>
+    /// <param name="cancellationToken">Stops at the next step boundary, leaving a resumable checkpoint.</param>
+    /// <returns>The history and the best epoch.</returns>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite (names epoch and step).</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    /// <exception cref="ArgumentException">The monitored metric is a pair-only metric.</exception>
+    public TrainingResult Fit(
+        nn.Module<Tensor, Tensor> network,
+        MetricLoss loss,
+        IBatchSource<LabelledBatch> training,
+        IBatchSource<FewShotEpisode> validation,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(validation);
+        return Run(MetricTrainingTask.WithEpisodes(network, loss), training, validation, progress, cancellationToken);
     }
 
     /// <summary>Runs any training task; the public overloads only pick the task.</summary>
-    internal TrainingResult Run<TBatch>(
-        ITrainingTask<TBatch> task,
+    internal TrainingResult Run<TBatch, TValidation>(
+        ITrainingTask<TBatch, TValidation> task,
         IBatchSource<TBatch> training,
-        IBatchSource<TBatch>? validation,
+        IBatchSource<TValidation>? validation,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
         where TBatch : IDisposable
+        where TValidation : IDisposable
     {
         var monitor = Options.EffectiveMonitor(validation is not null);
         if (monitor != TrainingMetric.TrainingLoss && validation is null)
@@ -134,7 +166,7 @@ public sealed class SiameseTrainer
             throw new ArgumentException($"The training source has {training.BatchesPerEpoch} batches per epoch.", nameof(training));
         }
 
-        using var run = new TrainingRun<TBatch>(Options, _logger, task, training, validation, monitor, progress, cancellationToken);
+        using var run = new TrainingRun<TBatch, TValidation>(Options, _logger, task, training, validation, monitor, progress, cancellationToken);
         return run.Execute();
     }
 }

@@ -9,9 +9,11 @@ using static TorchSharp.torch.optim.lr_scheduler;
 namespace Siamese.Net.Training;
 
 /// <summary>The state and loop of one <see cref="SiameseTrainer"/> run.</summary>
-/// <typeparam name="TBatch">The batch type.</typeparam>
-internal sealed class TrainingRun<TBatch> : IDisposable
+/// <typeparam name="TBatch">The training batch type.</typeparam>
+/// <typeparam name="TValidation">The validation batch type.</typeparam>
+internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
     where TBatch : IDisposable
+    where TValidation : IDisposable
 {
     /// <summary>File name of the rolling checkpoint in the checkpoint folder.</summary>
     public const string LastFileName = "last.ckpt";
@@ -21,9 +23,9 @@ internal sealed class TrainingRun<TBatch> : IDisposable
 
     private readonly SiameseTrainerOptions _options;
     private readonly ILogger _logger;
-    private readonly ITrainingTask<TBatch> _task;
+    private readonly ITrainingTask<TBatch, TValidation> _task;
     private readonly IBatchSource<TBatch> _training;
-    private readonly IBatchSource<TBatch>? _validation;
+    private readonly IBatchSource<TValidation>? _validation;
     private readonly TrainingMetric _monitor;
     private readonly MetricMode _mode;
     private readonly IProgress<TrainingProgress>? _progress;
@@ -55,9 +57,9 @@ internal sealed class TrainingRun<TBatch> : IDisposable
     public TrainingRun(
         SiameseTrainerOptions options,
         ILogger logger,
-        ITrainingTask<TBatch> task,
+        ITrainingTask<TBatch, TValidation> task,
         IBatchSource<TBatch> training,
-        IBatchSource<TBatch>? validation,
+        IBatchSource<TValidation>? validation,
         TrainingMetric monitor,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using Siamese.Net.Distances;
 using Siamese.Net.Evaluation;
+using static TorchSharp.torch;
 
 namespace Siamese.Net.Tests.Evaluation;
 
@@ -35,6 +37,30 @@ public sealed class RetrievalMetricsTests
         result.PrecisionAt1.Should().Be(0);
         result.QueryCount.Should().Be(2);
         result.ExcludedQueryCount.Should().Be(1);
+    }
+
+    [Fact]
+    public void Embeddings_give_the_same_result_as_their_distance_matrix_across_chunks()
+    {
+        using var scope = NewDisposeScope();
+        var embeddings = randn(40, 5, generator: new TorchSharp.torch.Generator(3));
+        var labels = Enumerable.Range(0, 40).Select(i => i % 7).ToArray();
+        var matrix = new EuclideanDistance().Matrix(embeddings, embeddings).to(float64);
+        var values = matrix.data<double>().ToArray();
+        var distances = new double[40, 40];
+        for (int i = 0; i < 40; i++)
+        {
+            for (int j = 0; j < 40; j++)
+            {
+                distances[i, j] = values[(i * 40) + j];
+            }
+        }
+
+        var expected = RetrievalMetrics.FromDistances(distances, labels, labels, referencesAreQueries: true);
+
+        RetrievalMetrics.FromEmbeddings(embeddings, labels).Should().Be(expected);
+        RetrievalMetrics.FromEmbeddings(embeddings.narrow(0, 0, 10), labels.Take(10).ToArray(), embeddings.narrow(0, 10, 30), labels.Skip(10).ToArray())
+            .QueryCount.Should().Be(10);
     }
 
     [Fact]

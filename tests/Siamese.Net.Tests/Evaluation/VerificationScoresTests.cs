@@ -59,6 +59,22 @@ public sealed class VerificationScoresTests
     }
 
     [Fact]
+    public void Tensor_overloads_agree_with_the_array_ones()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var targets = PairTargets.FromLabels(Labels);
+
+        var fromTensor = VerificationScores.FromDistances(TorchSharp.torch.tensor(Distances.Select(d => (float)d).ToArray()), targets);
+
+        fromTensor.IsSame.Should().Equal(Labels.Select(l => l == PairLabel.Same));
+        fromTensor.Scores.Should().Equal(Distances.Select(d => (double)(float)d));
+        VerificationScores.FromSimilarities(TorchSharp.torch.tensor(new[] { 0.9, 0.1 }), PairTargets.FromLabels([PairLabel.Same, PairLabel.Different]))
+            .Auc().Should().Be(1);
+        FluentActions.Invoking(() => VerificationScores.FromDistances(TorchSharp.torch.zeros(6, 1), targets))
+            .Should().Throw<ArgumentException>().WithMessage("*rank-1*[6, 1]*");
+    }
+
+    [Fact]
     public void A_perfect_separation_has_auc_1_and_eer_0()
     {
         var scores = VerificationScores.FromSimilarities([0.9, 0.8, 0.2, 0.1], [true, true, false, false]);

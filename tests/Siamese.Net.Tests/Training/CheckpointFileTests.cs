@@ -1,3 +1,4 @@
+using Siamese.Net.Tests.TestSupport;
 using Siamese.Net.Training;
 
 namespace Siamese.Net.Tests.Training;
@@ -7,7 +8,7 @@ public sealed class CheckpointFileTests
     [Fact]
     public void A_failed_write_leaves_the_previous_file_intact_and_no_temporary_file()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = Path.Combine(folder.Path, "last.ckpt");
         AtomicFile.Write(path, s => s.Write([1, 2, 3]));
 
@@ -26,7 +27,7 @@ public sealed class CheckpointFileTests
     [Fact]
     public void A_write_replaces_the_file_whole()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = Path.Combine(folder.Path, "sub", "best.ckpt");
         AtomicFile.Write(path, s => s.Write(new byte[10_000]));
         AtomicFile.Write(path, s => s.Write([9]));
@@ -38,7 +39,7 @@ public sealed class CheckpointFileTests
     [Fact]
     public void Reading_a_file_that_is_not_a_checkpoint_fails_with_InvalidDataException()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = Path.Combine(folder.Path, "junk.ckpt");
         File.WriteAllText(path, "not a checkpoint");
         var act = () => TrainingCheckpoint.Read(path);

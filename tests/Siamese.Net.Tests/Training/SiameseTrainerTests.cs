@@ -4,6 +4,7 @@ using Siamese.Net.Distances;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Losses;
 using Siamese.Net.Losses.Miners;
+using Siamese.Net.Tests.TestSupport;
 using Siamese.Net.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -98,7 +99,7 @@ public sealed class SiameseTrainerTests
     [Fact]
     public void A_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var options = new SiameseTrainerOptions
         {
             Epochs = 3,
@@ -162,7 +163,7 @@ public sealed class SiameseTrainerTests
     [Fact]
     public void A_resumed_triplet_run_with_adamw_and_plateau_schedule_is_exact_too()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var options = new SiameseTrainerOptions
         {
             Epochs = 3,
@@ -209,7 +210,7 @@ public sealed class SiameseTrainerTests
     [Fact]
     public void A_non_finite_loss_stops_training_naming_epoch_and_step_and_keeps_the_last_good_checkpoint()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var network = TinyEncoder.Create();
         using var loss = new PoisonedLoss(new ContrastiveLoss(), poisonAtCall: 6 + 2); // epoch 1, step 2
         var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, CheckpointDirectory = folder.Path, LogEverySteps = 50 });
@@ -352,7 +353,7 @@ public sealed class SiameseTrainerTests
     [Fact]
     public void Keep_best_writes_best_checkpoint_and_restores_the_best_weights()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var network = TinyEncoder.Create();
         using var loss = new ContrastiveLoss();
         var options = new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2, CheckpointDirectory = folder.Path };

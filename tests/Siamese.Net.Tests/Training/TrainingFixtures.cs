@@ -186,22 +186,3 @@ internal sealed class SyncProgress<T> : IProgress<T>
         _onReport?.Invoke(value);
     }
 }
-
-/// <summary>A fresh folder under the temp directory, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "siamese-trainer-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
