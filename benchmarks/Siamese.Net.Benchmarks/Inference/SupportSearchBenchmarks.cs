@@ -10,6 +10,11 @@ namespace Siamese.Net.Benchmarks.Inference;
 /// each), top-5 classes, Euclidean distance, through <see cref="InMemorySupportIndex.Search"/>. Target: at most 1 s
 /// for 100k on the project's 2-core CPU.
 /// </summary>
+/// <remarks>
+/// In-process: the project BenchmarkDotNet generates for an out-of-process run does not import Siamese.Net's build
+/// targets, so libLibTorchSharp.so is not patched there and fails to load (GLIBCXX_3.4.32).
+/// </remarks>
+[InProcess]
 [WarmupCount(1)]
 [IterationCount(5)]
 public class SupportSearchBenchmarks

@@ -149,7 +149,8 @@ internal static class ClassifierFile
         {
             foreach (var label in classes)
             {
-                using var embeddings = index.GetEmbeddings(label);
+                using var scope = NewDisposeScope();
+                var embeddings = index.GetEmbeddings(label);
                 counts.Add(new ClassEntry(label, checked((int)embeddings.shape[0])));
                 WriteFloats(stream, embeddings.contiguous().data<float>().ToArray());
             }

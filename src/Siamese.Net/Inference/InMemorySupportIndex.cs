@@ -274,8 +274,9 @@ public sealed class InMemorySupportIndex : ISupportIndex
                 throw new KeyNotFoundException($"The support set has no class '{label}'.");
             }
 
-            using var indices = tensor(_rowsOfSlot[slot].Select(row => (long)row).ToArray(), device: _device);
-            return _storage!.index_select(0, indices).cpu();
+            using var scope = NewDisposeScope();
+            var indices = tensor(_rowsOfSlot[slot].Select(row => (long)row).ToArray(), device: _device);
+            return _storage!.index_select(0, indices).cpu().MoveToOuterDisposeScope();
         }
         finally
         {
