@@ -30,9 +30,9 @@ internal static class WorkloadsCommand
         };
         Console.WriteLine(json ? JsonSerializer.Serialize(header) : $"# {string.Join(", ", header.Select(kv => $"{kv.Key}={kv.Value}"))}");
 
-        foreach (var (name, defaultReps) in Workloads.All)
+        foreach (var (name, defaultReps) in Workloads.All.Concat(Workloads.Extra))
         {
-            if (only is not null && !only.Contains(name))
+            if (only is null ? Workloads.Extra.Any(e => e.Name == name) : !only.Contains(name))
             {
                 continue;
             }

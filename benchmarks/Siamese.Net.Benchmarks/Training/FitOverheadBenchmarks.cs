@@ -12,6 +12,7 @@ namespace Siamese.Net.Benchmarks.Training;
 /// over a hand-written loop on a small model, where any per-step overhead shows most: 50 steps of the tutorial's small
 /// CNN on 16 pairs of 1x28x28, contrastive loss, Adam.
 /// </summary>
+[InProcess]
 [MemoryDiagnoser]
 [WarmupCount(2)]
 [IterationCount(10)]
