@@ -15,11 +15,13 @@ internal sealed class PlainSigNet : ImageEncoder
     private readonly Sequential cnn1;
     private readonly Sequential fc1;
 
-    public PlainSigNet() : base(nameof(PlainSigNet), null, 105, 105, 128)
+    /// <param name="compositeLrn">Use the library's previous LRN (autograd backward) instead of libtorch's.</param>
+    public PlainSigNet(bool compositeLrn = false) : base(nameof(PlainSigNet), null, 105, 105, 128)
     {
+        nn.Module<Tensor, Tensor> Lrn() => compositeLrn ? new CompositeLocalResponseNorm() : nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0);
         cnn1 = nn.Sequential(
-            nn.Conv2d(1, 96, 11, stride: 1), nn.ReLU(inplace: true), nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0), nn.MaxPool2d(3, stride: 2),
-            nn.Conv2d(96, 256, 5, stride: 1, padding: 2), nn.ReLU(inplace: true), nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0), nn.MaxPool2d(3, stride: 2),
+            nn.Conv2d(1, 96, 11, stride: 1), nn.ReLU(inplace: true), Lrn(), nn.MaxPool2d(3, stride: 2),
+            nn.Conv2d(96, 256, 5, stride: 1, padding: 2), nn.ReLU(inplace: true), Lrn(), nn.MaxPool2d(3, stride: 2),
             nn.Dropout2d(0.3),
             nn.Conv2d(256, 384, 3, stride: 1, padding: 1), nn.ReLU(inplace: true),
             nn.Conv2d(384, 256, 3, stride: 1, padding: 1), nn.ReLU(inplace: true), nn.MaxPool2d(3, stride: 2), nn.Dropout2d(0.3));

@@ -27,7 +27,7 @@ internal static class Workloads
     ];
 
     /// <summary>Workloads run only when asked for by name (<c>--only</c>): the plain-TorchSharp SigNet baselines.</summary>
-    public static readonly (string Name, int Repetitions)[] Extra = [("signet-forward-plain", 2), ("signet-step-plain", 1)];
+    public static readonly (string Name, int Repetitions)[] Extra = [("signet-forward-plain", 2), ("signet-step-plain", 1), ("signet-step-composite-lrn", 2)];
 
     /// <summary>Builds a workload: the returned action runs it once; disposing the state frees it.</summary>
     public static (Action Run, IDisposable State) Create(string name) => name switch
@@ -38,6 +38,7 @@ internal static class Workloads
         "signet-step-bf16" => Step(() => new SigNet(), 105, 105, NetworkPrecision.BFloat16),
         "signet-forward-plain" => Forward(() => new PlainSigNet(), 105, 105, NetworkPrecision.Float32),
         "signet-step-plain" => Step(() => new PlainSigNet(), 105, 105, NetworkPrecision.Float32),
+        "signet-step-composite-lrn" => Step(() => new PlainSigNet(compositeLrn: true), 105, 105, NetworkPrecision.Float32),
         "face-forward" => Forward(() => new FaceSimilarityNet(), 100, 100, NetworkPrecision.Float32),
         "face-step" => Step(() => new FaceSimilarityNet(), 100, 100, NetworkPrecision.Float32),
         "smallcnn-forward" => Forward(SmallCnn105, 105, 105, NetworkPrecision.Float32),
