@@ -10,7 +10,9 @@ Run with Debian's interpreter, which has torch:  /usr/bin/python3 benchmarks/pyt
 Options: --reps N (timed repetitions for every workload; default per workload, SigNet steps 2),
          --only a,b  --threads N (default: physical cores)  --skip-signet (the minute-long SigNet rows)
          --thp-check (our SigNet step again with THP_MEM_ALLOC_ENABLE=0: what the huge-page default buys)
-         --baseline  (a plain TorchSharp SigNet: libtorch's LocalResponseNorm and no huge pages, the issue's 25.7 s)
+         --baseline  (a plain TorchSharp SigNet: libtorch's LocalResponseNorm and no huge pages, the issue's 25.7 s;
+                      and the library's previous SigNet: autograd-backward LRN, NCHW activations)
+         --fit       (ours only: 10 small-CNN steps by hand and through SiameseTrainer.Fit, i.e. Fit's overhead)
 """
 import argparse
 import json
@@ -245,6 +247,7 @@ def main():
     p.add_argument("--skip-signet", action="store_true")
     p.add_argument("--thp-check", action="store_true")
     p.add_argument("--baseline", action="store_true")
+    p.add_argument("--fit", action="store_true")
     p.add_argument("--no-build", action="store_true")
     args = p.parse_args()
 
@@ -281,8 +284,15 @@ def main():
             off_ms, _ = ours(name, reps, threads, {"THP_MEM_ALLOC_ENABLE": "0"})
             print(f"| signet-step, THP_MEM_ALLOC_ENABLE=0 (ours) | {off_ms:.2f} | | huge pages: {off_ms / our_ms:.2f}x | {gf(off_ms)} | |", flush=True)
         if name == "signet-step" and args.baseline:
-            plain_ms, _ = ours("signet-step-plain", reps, threads, {"THP_MEM_ALLOC_ENABLE": "0"})
+            plain_ms, _ = ours("signet-step-plain", 1, threads, {"THP_MEM_ALLOC_ENABLE": "0"})
             print(f"| signet-step, plain TorchSharp (libtorch LRN, no huge pages) | {plain_ms:.2f} | | ours is {plain_ms / our_ms:.2f}x faster | {gf(plain_ms)} | |", flush=True)
+            prev_ms, _ = ours("signet-step-composite-lrn", reps, threads)
+            print(f"| signet-step, previous library SigNet (autograd LRN backward, NCHW; huge pages) | {prev_ms:.2f} | | ours is {prev_ms / our_ms:.2f}x faster | {gf(prev_ms)} | |", flush=True)
+    if args.fit:
+        hand_ms, _ = ours("smallcnn-10-steps-hand", args.reps or 5, threads)
+        fit_ms, _ = ours("smallcnn-10-steps-fit", args.reps or 5, threads)
+        print(f"| 10 small-CNN steps, hand-written loop | {hand_ms:.2f} | | | | |")
+        print(f"| 10 small-CNN steps, SiameseTrainer.Fit | {fit_ms:.2f} | | Fit overhead {(fit_ms / hand_ms - 1) * 100:+.1f} % | | |", flush=True)
     if header:
         print(f"# ours: TorchSharp {header['torchsharp']}, threads {header['threads']}, huge pages {header['huge_pages']}, CPU bf16 {header['cpu_bf16']}")
 

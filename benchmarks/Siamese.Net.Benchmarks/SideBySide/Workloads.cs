@@ -27,7 +27,8 @@ internal static class Workloads
     ];
 
     /// <summary>Workloads run only when asked for by name (<c>--only</c>): the plain-TorchSharp SigNet baselines.</summary>
-    public static readonly (string Name, int Repetitions)[] Extra = [("signet-forward-plain", 2), ("signet-step-plain", 1), ("signet-step-composite-lrn", 2)];
+    public static readonly (string Name, int Repetitions)[] Extra = [("signet-forward-plain", 2), ("signet-step-plain", 1), ("signet-step-composite-lrn", 2),
+        ("smallcnn-10-steps-hand", 5), ("smallcnn-10-steps-fit", 5)];
 
     /// <summary>Builds a workload: the returned action runs it once; disposing the state frees it.</summary>
     public static (Action Run, IDisposable State) Create(string name) => name switch
@@ -39,6 +40,8 @@ internal static class Workloads
         "signet-forward-plain" => Forward(() => new PlainSigNet(), 105, 105, NetworkPrecision.Float32),
         "signet-step-plain" => Step(() => new PlainSigNet(), 105, 105, NetworkPrecision.Float32),
         "signet-step-composite-lrn" => Step(() => new PlainSigNet(compositeLrn: true), 105, 105, NetworkPrecision.Float32),
+        "smallcnn-10-steps-hand" => TenSteps(fit: false),
+        "smallcnn-10-steps-fit" => TenSteps(fit: true),
         "face-forward" => Forward(() => new FaceSimilarityNet(), 100, 100, NetworkPrecision.Float32),
         "face-step" => Step(() => new FaceSimilarityNet(), 100, 100, NetworkPrecision.Float32),
         "smallcnn-forward" => Forward(SmallCnn105, 105, 105, NetworkPrecision.Float32),
@@ -76,6 +79,21 @@ internal static class Workloads
         Adam optimizer = HandWrittenLoop.Adam(network, loss);
         var pairs = new InMemoryPairs(pairs: 32, channels: 1, height: height, width: width, batches: 1);
         return (() => HandWrittenLoop.Steps(network, loss, optimizer, [pairs.Next()]), new Disposables(network, loss, optimizer, pairs));
+    }
+
+    /// <summary>Ten small-CNN steps through the hand-written loop or through SiameseTrainer.Fit (one epoch, no validation, no best-model copy): Fit's overhead.</summary>
+    private static (Action, IDisposable) TenSteps(bool fit)
+    {
+        random.manual_seed(1);
+        var network = new SiameseNetwork(SmallCnn105());
+        var loss = new ContrastiveLoss();
+        Adam optimizer = HandWrittenLoop.Adam(network, loss);
+        var pairs = new InMemoryPairs(pairs: 32, channels: 1, height: 105, width: 105, batches: 10);
+        var trainer = new Siamese.Net.Training.SiameseTrainer(new Siamese.Net.Training.SiameseTrainerOptions { Epochs = 1, KeepBest = false, LogEverySteps = 10 });
+        Action run = fit
+            ? () => trainer.Fit(network, loss, pairs)
+            : () => HandWrittenLoop.Steps(network, loss, optimizer, pairs.ReadEpoch(0));
+        return (run, new Disposables(network, loss, optimizer, pairs));
     }
 
     private static (Action, IDisposable) PairLossWorkload(PairLoss loss)
