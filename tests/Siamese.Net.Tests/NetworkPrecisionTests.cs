@@ -10,7 +10,8 @@ public sealed class NetworkPrecisionTests(ITestOutputHelper output)
 {
     private static SiameseNetwork SmallSigNetLike(long seed)
     {
-        // SigNet's layer types (conv, ReLU, LRN, pools, dropout, linear) at a test-sized input.
+        // SigNet's layer types (conv, ReLU, LRN, pools, dropout, linear) at a test-sized input. Other test classes
+        // use the global generator in parallel, so equal weights come from copying, not from equal seeds.
         random.manual_seed(seed);
         return new SiameseNetwork(new SigNet(new EncoderOptions { InputHeight = 40, InputWidth = 40, EmbeddingSize = 16 }));
     }
@@ -21,6 +22,7 @@ public sealed class NetworkPrecisionTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var reference = SmallSigNetLike(3);
         using var half = SmallSigNetLike(3);
+        half.load_state_dict(reference.state_dict());
         reference.eval();
         half.eval();
         half.SetPrecision(NetworkPrecision.BFloat16).Should().BeSameAs(half);
