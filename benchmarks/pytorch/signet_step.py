@@ -3,7 +3,8 @@
 
 The same workload as `Siamese.Net.Benchmarks signet-step`: SigNet (LRN variant, the tutorials' layout) on 32 pairs
 of 1x105x105 images, both sides in one batched forward, contrastive loss (margin 2, Euclidean), Adam (lr 1e-3,
-weight decay 5e-4). One warm-up step, then `steps` timed steps; prints `pytorch <median seconds per step>`.
+weight decay 5e-4). One warm-up step, then `steps` timed steps on `threads` threads; prints
+`pytorch <median wall seconds per step> <median process CPU seconds per step>`. Usage: signet_step.py [steps] [threads].
 Run with Debian's interpreter (/usr/bin/python3), which has torch.
 """
 import sys
@@ -52,6 +53,8 @@ def contrastive(first, second, same, margin=2.0):
 
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    torch.set_num_threads(threads)
     torch.manual_seed(1)
     net = SigNet()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=5e-4)
@@ -70,13 +73,17 @@ def main():
 
     net.train()
     step()
-    times = []
+    wall, cpu = [], []
     for _ in range(steps):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
-        times.append(time.perf_counter() - t)
-    median = sorted(times)[len(times) // 2]
-    print(f"pytorch {median:.4f} (all: {', '.join(f'{s:.3f}' for s in times)})")
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+
+    def median(values):
+        return sorted(values)[len(values) // 2]
+
+    print(f"pytorch {median(wall):.4f} {median(cpu):.4f} (wall: {', '.join(f'{s:.3f}' for s in wall)})")
 
 
 if __name__ == "__main__":

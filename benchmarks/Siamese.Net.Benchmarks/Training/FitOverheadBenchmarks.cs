@@ -10,7 +10,8 @@ namespace Siamese.Net.Benchmarks.Training;
 /// <summary>
 /// The cost of <see cref="SiameseTrainer.Fit(nn.Module{Tensor, Tensor}, PairLoss, Data.IBatchSource{Data.PairBatch}, Data.IBatchSource{Data.PairBatch}?, IProgress{TrainingProgress}?, CancellationToken)"/>
 /// over a hand-written loop on a small model, where any per-step overhead shows most: 50 steps of the tutorial's small
-/// CNN on 16 pairs of 1x28x28, contrastive loss, Adam.
+/// CNN on 16 pairs of 1x28x28, contrastive loss, Adam. In process: a generated child project would not get the
+/// build step that makes libLibTorchSharp load.
 /// </summary>
 [InProcess]
 [MemoryDiagnoser]

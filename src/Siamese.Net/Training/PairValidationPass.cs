@@ -12,16 +12,20 @@ internal sealed class PairValidationPass<TBatch> : IValidationPass<TBatch>
 {
     private readonly Func<TBatch, Device, (Tensor Loss, Tensor Scores, Tensor IsSame)> _evaluate;
     private readonly ScoreKind _kind;
+    private readonly Func<TBatch, long>? _lossWeight;
     private readonly List<double> _scores = [];
     private readonly List<bool> _same = [];
     private double _lossSum;
+    private long _lossCount;
 
     /// <param name="evaluate">Returns the mean loss, the scores [N] and the same mask [N] of a batch.</param>
     /// <param name="kind">Whether the scores are distances or similarities.</param>
-    public PairValidationPass(Func<TBatch, Device, (Tensor Loss, Tensor Scores, Tensor IsSame)> evaluate, ScoreKind kind)
+    /// <param name="lossWeight">Samples the batch's mean loss is over, when not one per score (a triplet gives two scores).</param>
+    public PairValidationPass(Func<TBatch, Device, (Tensor Loss, Tensor Scores, Tensor IsSame)> evaluate, ScoreKind kind, Func<TBatch, long>? lossWeight = null)
     {
         _evaluate = evaluate;
         _kind = kind;
+        _lossWeight = lossWeight;
     }
 
     /// <inheritdoc />
@@ -29,7 +33,9 @@ internal sealed class PairValidationPass<TBatch> : IValidationPass<TBatch>
     {
         var (loss, scores, isSame) = _evaluate(batch, device);
         var s = scores.detach().to(ScalarType.Float64).cpu().data<double>().ToArray();
-        _lossSum += loss.to(ScalarType.Float64).item<double>() * s.Length;
+        long weight = _lossWeight?.Invoke(batch) ?? s.Length;
+        _lossSum += loss.to(ScalarType.Float64).item<double>() * weight;
+        _lossCount += weight;
         _scores.AddRange(s);
         _same.AddRange(isSame.cpu().data<bool>().ToArray());
     }
@@ -59,7 +65,7 @@ internal sealed class PairValidationPass<TBatch> : IValidationPass<TBatch>
         var best = ThresholdCalibration.ForBestAccuracy(verification);
         return new ValidationMetrics
         {
-            Loss = _lossSum / _scores.Count,
+            Loss = _lossSum / _lossCount,
             RocAuc = verification.Auc(),
             Eer = verification.Eer().Rate,
             Accuracy = best.Accuracy,

@@ -136,6 +136,36 @@ public sealed class SiameseTrainer
         return Run(MetricTrainingTask.WithEpisodes(network, loss), training, validation, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Trains on explicit (anchor, positive, negative) triplets (for example a <see cref="TripletSource"/>) with a
+    /// triplet loss, all three images of a triplet in one batched forward. Validation triplets are scored as one same
+    /// pair (anchor, positive) and one different pair (anchor, negative): it reports the triplet loss, ROC AUC, EER
+    /// and the accuracy at the best distance threshold.
+    /// </summary>
+    /// <param name="network">The embedding network; trained in place.</param>
+    /// <param name="loss">The triplet loss (its miner is not used: the triplets are given).</param>
+    /// <param name="training">Training triplets, read once per epoch.</param>
+    /// <param name="validation">Validation triplets, or null.</param>
+    /// <param name="progress">Receives a report every <see cref="SiameseTrainerOptions.LogEverySteps"/> steps.</param>
+    /// <param name="cancellationToken">Stops at the next step boundary, leaving a resumable checkpoint.</param>
+    /// <returns>The history and the best epoch.</returns>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite (names epoch and step).</exception>
+    /// <exception cref="OperationCanceledException">Training was cancelled.</exception>
+    /// <exception cref="ArgumentException">The monitored metric needs a validation source.</exception>
+    public TrainingResult Fit(
+        nn.Module<Tensor, Tensor> network,
+        TripletMarginLoss loss,
+        IBatchSource<TripletBatch> training,
+        IBatchSource<TripletBatch>? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(training);
+        return Run(new TripletTrainingTask(network, loss), training, validation, progress, cancellationToken);
+    }
+
     /// <summary>Runs any training task; the public overloads only pick the task.</summary>
     internal TrainingResult Run<TBatch, TValidation>(
         ITrainingTask<TBatch, TValidation> task,

@@ -105,6 +105,13 @@ public sealed record SiameseTrainerOptions
     public string? CheckpointDirectory { get; init; }
 
     /// <summary>
+    /// Also write <c>last.ckpt</c> every this many steps within an epoch, so that a crash in a long epoch loses at most
+    /// this many steps; <c>null</c> (the default) checkpoints at epoch ends (and on cancellation) only. At least 1 when
+    /// set; needs <see cref="CheckpointDirectory"/>.
+    /// </summary>
+    public int? CheckpointEverySteps { get; init; }
+
+    /// <summary>
     /// Track the weights of the best epoch (by <see cref="Monitor"/>) and load them into the network when
     /// <see cref="SiameseTrainer"/> finishes. Default <c>true</c>.
     /// </summary>
@@ -186,6 +193,15 @@ public sealed record SiameseTrainerOptions
         if (CheckpointDirectory is not null && string.IsNullOrWhiteSpace(CheckpointDirectory))
         {
             throw new ArgumentException($"{nameof(CheckpointDirectory)} is blank; use null for no checkpoints.", nameof(CheckpointDirectory));
+        }
+
+        if (CheckpointEverySteps is { } every)
+        {
+            AtLeast(every, 1, nameof(CheckpointEverySteps));
+            if (CheckpointDirectory is null)
+            {
+                throw new ArgumentException($"{nameof(CheckpointEverySteps)} = {every} needs a {nameof(CheckpointDirectory)}.", nameof(CheckpointEverySteps));
+            }
         }
 
         if (ResumeFrom is not null && string.IsNullOrWhiteSpace(ResumeFrom))

@@ -106,13 +106,13 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         {
             var clock = Stopwatch.StartNew();
             double learningRate = CurrentLearningRate;
-            double trainingLoss = TrainEpoch();
+            var (trainingLoss, samples) = TrainEpoch();
 
             ValidationMetrics? validation = null;
             bool due = (_epoch + 1) % _options.ValidateEveryEpochs == 0 || _epoch + 1 == _options.Epochs;
             if (_validation is not null && due)
             {
-                validation = Validate();
+                validation = ValidateOrCheckpoint(trainingLoss, samples);
                 TrainerLog.Validated(_logger, _epoch, validation.Loss, validation.Accuracy, validation.RocAuc, validation.Eer);
             }
 
@@ -276,8 +276,8 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         }
     }
 
-    /// <summary>Trains one epoch (or its remaining steps after a resume); returns the mean loss per sample.</summary>
-    private double TrainEpoch()
+    /// <summary>Trains one epoch (or its remaining steps after a resume); returns the mean loss per sample and the sample count.</summary>
+    private (double Loss, long Samples) TrainEpoch()
     {
         foreach (var module in _task.Modules)
         {
@@ -334,6 +334,13 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
                 double mean = Synchronise(lossSum, firstBadStep, samples);
                 Report(mean, stepsPerEpoch);
             }
+
+            if (_options.CheckpointEverySteps is { } every && _step % every == 0 && _step < stepsPerEpoch)
+            {
+                // Synchronise first: a checkpoint must never hold weights spoilt by a non-finite step.
+                double mean = Synchronise(lossSum, firstBadStep, samples);
+                WriteLast(mean * samples, samples);
+            }
         }
 
         if (_step == 0)
@@ -343,7 +350,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
         double epochLoss = Synchronise(lossSum, firstBadStep, samples);
         Report(epochLoss, stepsPerEpoch);
-        return epochLoss;
+        return (epochLoss, samples);
     }
 
     private void Step(TBatch batch, long count, Tensor lossSum, Tensor firstBadStep)
@@ -482,6 +489,26 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         throw new OperationCanceledException(
             $"Training was cancelled at epoch {_epoch}, step {_step}." + (path is null ? string.Empty : $" Resume from '{path}'."),
             _cancellationToken);
+    }
+
+    /// <summary>
+    /// Validates; a cancellation during validation still leaves a checkpoint of the trained epoch (at its last step),
+    /// so that resuming only re-runs the validation.
+    /// </summary>
+    private ValidationMetrics ValidateOrCheckpoint(double trainingLoss, long samples)
+    {
+        try
+        {
+            return Validate();
+        }
+        catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
+        {
+            string? path = _options.CheckpointDirectory is null ? null : WriteLast(trainingLoss * samples, samples);
+            TrainerLog.Cancelled(_logger, _epoch, _step, path);
+            throw new OperationCanceledException(
+                $"Training was cancelled while validating epoch {_epoch}." + (path is null ? string.Empty : $" Resume from '{path}'."),
+                _cancellationToken);
+        }
     }
 
     private ValidationMetrics Validate()

@@ -27,6 +27,7 @@ internal static class EvaluationReference
         throw new FileNotFoundException($"Reference file {fileName} not found above {AppContext.BaseDirectory}.");
     }
 
+
     public static int[] Ints(this JsonElement e) => e.EnumerateArray().Select(x => x.GetInt32()).ToArray();
 
     public static bool[] Bools(this JsonElement e) => e.EnumerateArray().Select(x => x.GetBoolean()).ToArray();

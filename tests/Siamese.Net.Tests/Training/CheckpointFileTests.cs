@@ -25,6 +25,34 @@ public sealed class CheckpointFileTests
     }
 
     [Fact]
+    public void While_a_save_is_in_progress_the_target_still_holds_the_complete_previous_file()
+    {
+        using var folder = new TempDirectory();
+        var path = Path.Combine(folder.Path, "last.ckpt");
+        AtomicFile.Write(path, s => s.Write([1, 2, 3]));
+        using var halfWritten = new ManualResetEventSlim();
+        using var resume = new ManualResetEventSlim();
+
+        var save = Task.Run(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[100_000]);
+            s.Flush();
+            halfWritten.Set();
+            resume.Wait();
+            s.Write([7]);
+        }));
+
+        halfWritten.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue();
+        // A process killed now would leave exactly this on disk.
+        File.ReadAllBytes(path).Should().Equal(1, 2, 3);
+        Directory.GetFiles(folder.Path).Should().HaveCount(2, "the new content goes to a temporary file next to the target");
+        resume.Set();
+        save.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue();
+        File.ReadAllBytes(path).Should().HaveCount(100_001);
+        Directory.GetFiles(folder.Path).Should().ContainSingle();
+    }
+
+    [Fact]
     public void A_write_replaces_the_file_whole()
     {
         using var folder = new TempDirectory();

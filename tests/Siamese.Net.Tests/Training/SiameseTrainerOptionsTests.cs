@@ -43,6 +43,8 @@ public sealed class SiameseTrainerOptionsTests
         { new SiameseTrainerOptions { CheckpointDirectory = " " }, "CheckpointDirectory" },
         { new SiameseTrainerOptions { ResumeFrom = "" }, "ResumeFrom" },
         { new SiameseTrainerOptions { LogEverySteps = 0 }, "LogEverySteps" },
+        { new SiameseTrainerOptions { CheckpointEverySteps = 0, CheckpointDirectory = "ckpt" }, "CheckpointEverySteps" },
+        { new SiameseTrainerOptions { CheckpointEverySteps = 10 }, "CheckpointEverySteps" },
     };
 
     [Theory]

@@ -83,6 +83,23 @@ public sealed class SiameseTrainerTests
     }
 
     [Fact]
+    public void Explicit_triplets_train_and_validate_as_one_same_and_one_different_pair_each()
+    {
+        using var network = TinyEncoder.Create();
+        using var loss = new TripletMarginLoss(margin: 1.0);
+        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2, Monitor = TrainingMetric.ValidationRocAuc })
+            .Fit(network, loss, new SyntheticTripletSource(Classes, batches: 8), new SyntheticTripletSource(Classes, batches: 2, seed: 31));
+
+        result.History[^1].TrainingLoss.Should().BeLessThan(result.History[0].TrainingLoss);
+        var validation = result.History[^1].Validation!;
+        validation.Count.Should().Be(2 * 2 * 8);
+        validation.RocAuc.Should().BeGreaterThan(0.9);
+        validation.ThresholdKind.Should().Be(ScoreKind.Distance);
+        result.Monitor.Should().Be(TrainingMetric.ValidationRocAuc);
+        result.BestMetric.Should().Be(result.History.Max(h => h.Validation!.RocAuc));
+    }
+
+    [Fact]
     public void A_SiameseNetwork_is_trained_and_validated_with_its_own_distance()
     {
         using var network = new SiameseNetwork(TinyEncoder.Create(), new CosineDistance());
@@ -158,6 +175,124 @@ public sealed class SiameseTrainerTests
         resumed.History.Select(h => h.TrainingLoss).Should().Equal(uninterrupted.History.Select(h => h.TrainingLoss),
             (a, e) => Math.Abs(a - e) <= 1e-9 * Math.Max(1, Math.Abs(e)));
         resumed.History.Select(h => h.Validation!.RocAuc).Should().Equal(uninterrupted.History.Select(h => h.Validation!.RocAuc));
+    }
+
+    [Fact]
+    public void After_a_crash_mid_epoch_training_resumes_exactly_from_the_last_periodic_checkpoint()
+    {
+        using var folder = new TempDirectory();
+        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false, Schedule = LearningRateSchedule.Cosine };
+        var source = new SyntheticPairSource(Classes, batches: 7);
+
+        using var reference = TinyEncoder.Create();
+        using var referenceLoss = new ContrastiveLoss();
+        new SiameseTrainer(options).Fit(reference, referenceLoss, source);
+
+        // The "process" dies while reading batch 5 of epoch 1; the last periodic checkpoint is at step 3.
+        using var network = TinyEncoder.Create();
+        using var loss = new ContrastiveLoss();
+        source.BeforeBatch = (epoch, batch) =>
+        {
+            if (epoch == 1 && batch == 5)
+            {
+                throw new IOException("disk gone");
+            }
+        };
+        var withCheckpoints = options with { CheckpointDirectory = folder.Path, CheckpointEverySteps = 3 };
+        var crashed = () => new SiameseTrainer(withCheckpoints).Fit(network, loss, source);
+        crashed.Should().Throw<IOException>();
+        source.BeforeBatch = null;
+        var last = Path.Combine(folder.Path, "last.ckpt");
+        TrainingCheckpoint.Read(last).Should().Match<TrainingCheckpoint>(c => c.Epoch == 1 && c.Step == 3);
+
+        using var resumedNetwork = TinyEncoder.Create(seed: 21);
+        using var resumedLoss = new ContrastiveLoss();
+        var resumed = new SiameseTrainer(withCheckpoints with { ResumeFrom = last }).Fit(resumedNetwork, resumedLoss, source);
+
+        TinyEncoder.Weights(resumedNetwork).Should().Equal(TinyEncoder.Weights(reference));
+        resumed.GlobalSteps.Should().Be(14);
+    }
+
+    [Fact]
+    public void A_cancellation_during_validation_keeps_the_trained_epoch_and_resumes_exactly()
+    {
+        using var folder = new TempDirectory();
+        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false };
+        var source = new SyntheticPairSource(Classes, batches: 4);
+        var validation = new SyntheticPairSource(Classes, batches: 3, seed: 99);
+
+        using var reference = TinyEncoder.Create();
+        using var referenceLoss = new ContrastiveLoss();
+        var uninterrupted = new SiameseTrainer(options).Fit(reference, referenceLoss, source, validation);
+
+        using var network = TinyEncoder.Create();
+        using var loss = new ContrastiveLoss();
+        using var cts = new CancellationTokenSource();
+        validation.BeforeBatch = (_, batch) =>
+        {
+            if (batch == 1)
+            {
+                cts.Cancel();
+            }
+        };
+        var withCheckpoints = options with { CheckpointDirectory = folder.Path };
+        var cancelled = () => new SiameseTrainer(withCheckpoints).Fit(network, loss, source, validation, cancellationToken: cts.Token);
+        cancelled.Should().Throw<OperationCanceledException>().WithMessage("*while validating epoch 0*");
+        validation.BeforeBatch = null;
+        var last = Path.Combine(folder.Path, "last.ckpt");
+        TrainingCheckpoint.Read(last).Should().Match<TrainingCheckpoint>(c => c.Epoch == 0 && c.Step == 4 && c.GlobalStep == 4);
+
+        using var resumedNetwork = TinyEncoder.Create(seed: 4);
+        using var resumedLoss = new ContrastiveLoss();
+        var resumed = new SiameseTrainer(withCheckpoints with { ResumeFrom = last }).Fit(resumedNetwork, resumedLoss, source, validation);
+
+        TinyEncoder.Weights(resumedNetwork).Should().Equal(TinyEncoder.Weights(reference));
+        resumed.History.Select(h => h.TrainingLoss).Should().Equal(uninterrupted.History.Select(h => h.TrainingLoss),
+            (a, e) => Math.Abs(a - e) <= 1e-9 * Math.Max(1, Math.Abs(e)));
+        resumed.History.Select(h => h.Validation!.RocAuc).Should().Equal(uninterrupted.History.Select(h => h.Validation!.RocAuc));
+    }
+
+    [Fact]
+    public void A_resumed_run_with_keep_best_restores_the_best_epoch_saved_before_the_interruption()
+    {
+        using var folder = new TempDirectory();
+        var options = new SiameseTrainerOptions
+        {
+            Epochs = 3,
+            Monitor = TrainingMetric.TrainingLoss,
+            MonitorMode = MetricMode.Max, // the loss falls, so epoch 0 stays the best
+            CheckpointDirectory = folder.Path,
+        };
+        var source = new SyntheticPairSource(Classes, batches: 4);
+
+        using var reference = TinyEncoder.Create();
+        using var referenceLoss = new ContrastiveLoss();
+        var uninterrupted = new SiameseTrainer(options with { CheckpointDirectory = null }).Fit(reference, referenceLoss, source);
+        uninterrupted.BestEpoch.Should().Be(0);
+        uninterrupted.RestoredBest.Should().BeTrue();
+
+        using var network = TinyEncoder.Create();
+        using var loss = new ContrastiveLoss();
+        using var cts = new CancellationTokenSource();
+        source.BeforeBatch = (epoch, batch) =>
+        {
+            if (epoch == 2 && batch == 1)
+            {
+                cts.Cancel();
+            }
+        };
+        var cancelled = () => new SiameseTrainer(options).Fit(network, loss, source, cancellationToken: cts.Token);
+        cancelled.Should().Throw<OperationCanceledException>();
+        source.BeforeBatch = null;
+
+        using var resumedNetwork = TinyEncoder.Create(seed: 5);
+        using var resumedLoss = new ContrastiveLoss();
+        var resumed = new SiameseTrainer(options with { ResumeFrom = Path.Combine(folder.Path, "last.ckpt") })
+            .Fit(resumedNetwork, resumedLoss, source);
+
+        resumed.BestEpoch.Should().Be(0);
+        resumed.RestoredBest.Should().BeTrue();
+        TinyEncoder.Weights(resumedNetwork).Should().Equal(TinyEncoder.Weights(reference));
     }
 
     [Fact]
@@ -385,6 +520,53 @@ public sealed class SiameseTrainerTests
         counts.Should().HaveCount(12);
         // After warm-up (optimizer state allocated in the first step) the count is flat: nothing leaks per step.
         counts.Skip(1).Max().Should().BeLessThanOrEqualTo(counts[1]);
+    }
+
+    [Fact]
+    public void Validation_runs_in_eval_mode_without_autograd_and_nothing_is_written_to_the_console()
+    {
+        using var network = new ModeProbe(TinyEncoder.Create());
+        using var loss = new ContrastiveLoss();
+        var console = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(console);
+        try
+        {
+            new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Schedule = LearningRateSchedule.ReduceOnPlateau, LogEverySteps = 1 })
+                .Fit(network, loss, new SyntheticPairSource(Classes, batches: 3), new SyntheticPairSource(Classes, batches: 2, seed: 99));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        console.ToString().Should().BeEmpty();
+        network.Calls.Should().Equal(
+            Enumerable.Repeat((Training: true, Grad: true), 3)
+                .Concat(Enumerable.Repeat((Training: false, Grad: false), 2))
+                .Concat(Enumerable.Repeat((Training: true, Grad: true), 3))
+                .Concat(Enumerable.Repeat((Training: false, Grad: false), 2)));
+    }
+
+    /// <summary>Records, for every forward pass, whether the module was in training mode and autograd was on.</summary>
+    private sealed class ModeProbe : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> inner;
+
+        public ModeProbe(nn.Module<Tensor, Tensor> inner)
+            : base(nameof(ModeProbe))
+        {
+            this.inner = inner;
+            RegisterComponents();
+        }
+
+        public List<(bool Training, bool Grad)> Calls { get; } = [];
+
+        public override Tensor forward(Tensor input)
+        {
+            Calls.Add((training, is_grad_enabled()));
+            return inner.forward(input);
+        }
     }
 
     /// <summary>Returns NaN on one call, otherwise the wrapped loss.</summary>

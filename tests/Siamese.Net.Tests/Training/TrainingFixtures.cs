@@ -171,6 +171,45 @@ internal sealed class SyntheticLabelledSource : IBatchSource<LabelledBatch>
     }
 }
 
+/// <summary>(anchor, positive, negative) triplets of the synthetic classes.</summary>
+internal sealed class SyntheticTripletSource : IBatchSource<TripletBatch>
+{
+    private readonly SyntheticClasses _classes;
+    private readonly int _batchSize;
+    private readonly int _seed;
+
+    public SyntheticTripletSource(SyntheticClasses classes, int batches, int batchSize = 8, int seed = 13)
+    {
+        _classes = classes;
+        BatchesPerEpoch = batches;
+        _batchSize = batchSize;
+        _seed = seed;
+    }
+
+    public int BatchesPerEpoch { get; }
+
+    public IEnumerable<TripletBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    {
+        var rng = new Random((_seed * 10007) + epoch);
+        for (int b = 0; b < BatchesPerEpoch; b++)
+        {
+            var anchors = new List<float[]>();
+            var positives = new List<float[]>();
+            var negatives = new List<float[]>();
+            for (int i = 0; i < _batchSize; i++)
+            {
+                int a = rng.Next(_classes.Classes);
+                int n = (a + 1 + rng.Next(_classes.Classes - 1)) % _classes.Classes;
+                anchors.Add(_classes.Sample(a, rng));
+                positives.Add(_classes.Sample(a, rng));
+                negatives.Add(_classes.Sample(n, rng));
+            }
+
+            yield return new TripletBatch(SyntheticClasses.Images(anchors), SyntheticClasses.Images(positives), SyntheticClasses.Images(negatives));
+        }
+    }
+}
+
 /// <summary>Collects progress reports synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
 internal sealed class SyncProgress<T> : IProgress<T>
 {
