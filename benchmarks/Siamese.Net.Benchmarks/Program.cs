@@ -7,6 +7,8 @@ return args.FirstOrDefault() switch
 {
     "signet-step" => SigNetStepCommand.Run(args.Skip(1).ToArray()),
     "rss" => RssCommand.Run(args.Skip(1).ToArray()),
+    "bf16-accuracy" => Siamese.Net.Benchmarks.SideBySide.BFloat16AccuracyCommand.Run(args.Skip(1).ToArray()),
+    "workloads" => Siamese.Net.Benchmarks.SideBySide.WorkloadsCommand.Run(args.Skip(1).ToArray()),
     "fit-overhead" => FitOverheadCommand.Run(args.Skip(1).ToArray()),
     "support-search" => Siamese.Net.Benchmarks.Inference.SupportSearchCommand.Run(args.Skip(1).ToArray()),
     _ => RunBenchmarks(args),

@@ -41,11 +41,49 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor>
     /// <returns>Embeddings [N, D].</returns>
     public Tensor Embed(Tensor images) => forward(images);
 
+    /// <summary>
+    /// The number format the encoder computes in: <see cref="NetworkPrecision.BFloat16"/> when its parameters are
+    /// bfloat16 (after <see cref="SetPrecision"/> or <c>to(ScalarType.BFloat16)</c>), else float32.
+    /// </summary>
+    public NetworkPrecision Precision => ParameterType() == ScalarType.BFloat16 ? NetworkPrecision.BFloat16 : NetworkPrecision.Float32;
+
+    /// <summary>
+    /// Switches the encoder (and the whole module) to a number format in place. Inputs keep their own type: a float32
+    /// batch is cast to the encoder's type on the way in and its embeddings are cast back to float32 on the way out,
+    /// so data pipelines, losses, distances, the trainer and the one-shot classifier work unchanged.
+    /// </summary>
+    /// <remarks>
+    /// Create the optimiser after switching (its state follows the parameters' type). There is no autocast in
+    /// TorchSharp 0.107; this casts weights and activations, without a float32 master copy of the weights.
+    /// </remarks>
+    /// <param name="precision">The format.</param>
+    /// <returns>This network.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Unknown precision.</exception>
+    public SiameseNetwork SetPrecision(NetworkPrecision precision)
+    {
+        var type = precision switch
+        {
+            NetworkPrecision.Float32 => ScalarType.Float32,
+            NetworkPrecision.BFloat16 => ScalarType.BFloat16,
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision."),
+        };
+        this.to(type);
+        return this;
+    }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return encoder.call(input);
+        var type = ParameterType();
+        if (type is not { } compute || compute == input.dtype || !input.is_floating_point())
+        {
+            return encoder.call(input);
+        }
+
+        using var scope = NewDisposeScope();
+        var embeddings = encoder.call(input.to_type(compute));
+        return embeddings.to_type(input.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>Embeds both sides of a batch of pairs in one forward pass of the shared encoder.</summary>
@@ -87,5 +125,19 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (a, b) = EmbedPair(first, second);
         return Distance.Pairwise(a, b).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The type of the encoder's first floating-point parameter, or null when it has none.</summary>
+    private ScalarType? ParameterType()
+    {
+        foreach (var parameter in encoder.parameters())
+        {
+            if (parameter.is_floating_point())
+            {
+                return parameter.dtype;
+            }
+        }
+
+        return null;
     }
 }

@@ -10,11 +10,12 @@ namespace Siamese.Net.Encoders;
 /// centred on c (zero outside).
 /// </summary>
 /// <remarks>
-/// libtorch computes this with a 3-D average pool over a padded copy, which dominates SigNet's CPU time. Here the
-/// window sum is the squares plus their copies shifted by 1 .. size/2 channels either way (added in place), and the
-/// power is one multiplication by <c>denominator^-beta</c> (for beta 0.75 as <c>r sqrt(r)</c>, <c>r = 1/sqrt(d)</c>):
-/// the same numbers to float rounding, about three times faster on a CPU.
-/// No parameters.
+/// libtorch computes this with a 3-D average pool over a padded copy, which dominates SigNet's CPU time and has no
+/// bfloat16 kernel on CPU. Here the window sum is the squares plus their copies shifted by 1 .. size/2 channels
+/// either way (added in place), and the power is one multiplication by <c>denominator^-beta</c> (for beta 0.75 as
+/// <c>r sqrt(r)</c>, <c>r = 1/sqrt(d)</c>): the same numbers to float rounding, several times faster on a CPU, and
+/// it works in bfloat16. The backward pass is written by hand (a custom autograd function) rather than derived
+/// through those operations. No parameters.
 /// </remarks>
 public sealed class LocalResponseNorm : nn.Module<Tensor, Tensor>
 {
@@ -51,7 +52,7 @@ public sealed class LocalResponseNorm : nn.Module<Tensor, Tensor>
     public double K { get; }
 
     /// <summary>Normalises a batch [N, C, ...] across channels.</summary>
-    /// <param name="input">Tensor of rank 3 or more, channels in dimension 1.</param>
+    /// <param name="input">Tensor of rank 3 or more, channels in dimension 1; float32, float64 or bfloat16.</param>
     /// <returns>A tensor of the input's shape.</returns>
     /// <exception cref="ArgumentException">The rank is below 3.</exception>
     public override Tensor forward(Tensor input)
@@ -62,36 +63,124 @@ public sealed class LocalResponseNorm : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Expected [N, C, ...] (rank 3 or more), got [{string.Join(", ", input.shape)}].", nameof(input));
         }
 
-        using var scope = NewDisposeScope();
-        long channels = input.shape[1];
-        var squares = input.square();
-
-        // Window sum of the squares: channel c gathers c - size/2 .. c + (size-1)/2 (PyTorch's zero padding), built
-        // from shifted slices added in place, which avoids both a padded copy and the average pool.
-        var sum = squares.clone();
-        for (int offset = 1; offset <= Size / 2 && offset < channels; offset++)
+        var settings = new LrnSettings(Size, Alpha, Beta, K);
+        if (!input.requires_grad || !is_grad_enabled())
         {
-            sum.narrow(1, offset, channels - offset).add_(squares.narrow(1, 0, channels - offset));
+            using var scope = NewDisposeScope();
+            var (scale, _) = Scale(input, settings, keepDerivative: false);
+            return scale.mul_(input).MoveToOuterDisposeScope();
         }
 
-        for (int offset = 1; offset <= (Size - 1) / 2 && offset < channels; offset++)
+        return LrnFunction.apply(input, settings);
+    }
+
+    /// <summary>
+    /// <c>scale = d^-beta</c> with <c>d = k + alpha/size * window_sum(x^2)</c>, and, when asked, <c>d^(-beta-1)</c>
+    /// (written over d's buffer), which the backward pass needs.
+    /// </summary>
+    private static (Tensor Scale, Tensor? ScaleOverDenominator) Scale(Tensor input, LrnSettings s, bool keepDerivative)
+    {
+        Tensor denominator;
+        using (var squares = input.square())
         {
-            sum.narrow(1, 0, channels - offset).add_(squares.narrow(1, offset, channels - offset));
+            denominator = WindowSum(squares, s.Size / 2, (s.Size - 1) / 2);
         }
 
-        var denominator = sum.mul_(Alpha / Size).add_(K);
+        denominator.mul_(s.Alpha / s.Size).add_(s.K);
         Tensor scale;
-        if (Beta == 0.75)
+        if (s.Beta == 0.75)
         {
             // SigNet's exponent: d^-0.75 = r * sqrt(r) with r = 1/sqrt(d), much cheaper than a general power.
-            var r = denominator.rsqrt();
-            scale = r * r.sqrt();
+            using var r = denominator.rsqrt();
+            scale = r.sqrt().mul_(r);
         }
         else
         {
-            scale = denominator.pow(-Beta);
+            scale = denominator.pow(-s.Beta);
         }
 
-        return (input * scale).MoveToOuterDisposeScope();
+        if (!keepDerivative)
+        {
+            denominator.Dispose();
+            return (scale, null);
+        }
+
+        return (scale, denominator.reciprocal_().mul_(scale));
+    }
+
+    /// <summary>
+    /// <c>out_c = sum of source_c' for c' in c - before .. c + after</c> (zero outside), from shifted slices added in
+    /// place: no padded copy and no average pool.
+    /// </summary>
+    private static Tensor WindowSum(Tensor source, int before, int after)
+    {
+        long channels = source.shape[1];
+        var sum = source.clone();
+        for (int offset = 1; offset <= before && offset < channels; offset++)
+        {
+            using var target = sum.narrow(1, offset, channels - offset);
+            using var shifted = source.narrow(1, 0, channels - offset);
+            target.add_(shifted);
+        }
+
+        for (int offset = 1; offset <= after && offset < channels; offset++)
+        {
+            using var target = sum.narrow(1, 0, channels - offset);
+            using var shifted = source.narrow(1, offset, channels - offset);
+            target.add_(shifted);
+        }
+
+        return sum;
+    }
+
+    private sealed record LrnSettings(int Size, double Alpha, double Beta, double K);
+
+    /// <summary>
+    /// LRN with a hand-written backward: autograd through the forward's dozen elementwise operations saved four
+    /// activation-sized tensors and walked each of them back. The gradient is
+    /// <c>dx = g * scale - 2 alpha beta / size * x * window_sum'(g * x * d^(-beta-1))</c>, window_sum' being the
+    /// window transposed (the same for odd sizes): about ten elementwise passes and two saved tensors besides x.
+    /// </summary>
+    private sealed class LrnFunction : autograd.SingleTensorFunction<LrnFunction>
+    {
+        public override string Name => "SiameseNetLocalResponseNorm";
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var input = (Tensor)vars[0];
+            var settings = (LrnSettings)vars[1];
+            var (scale, scaleOverDenominator) = Scale(input, settings, keepDerivative: true);
+            var output = input.mul(scale);
+
+            // Saved tensors are committed after this method returns, so they must outlive it: they stay in the
+            // caller's dispose scope (the native saved variables keep their own references).
+            ctx.save_for_backward([input, scale, scaleOverDenominator!]);
+            ctx.save_data("settings", settings);
+            return output;
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        {
+            var settings = (LrnSettings)ctx.get_data("settings");
+            var saved = ctx.get_saved_variables();
+            Tensor gradient;
+            using (var scope = NewDisposeScope())
+            {
+                Tensor input = saved[0], scale = saved[1], scaleOverDenominator = saved[2];
+                var weighted = grad_output.mul(input).mul_(scaleOverDenominator);
+                var gathered = WindowSum(weighted, (settings.Size - 1) / 2, settings.Size / 2);
+                gradient = grad_output.mul(scale)
+                    .addcmul_(input, gathered, -2.0 * settings.Alpha * settings.Beta / settings.Size)
+                    .MoveToOuterDisposeScope();
+            }
+
+            foreach (var tensor in saved)
+            {
+                tensor.Dispose();
+            }
+
+            // One gradient per forward argument; the settings record has none.
+            return [gradient, null!];
+        }
     }
 }

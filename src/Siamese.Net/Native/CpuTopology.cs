@@ -42,4 +42,36 @@ internal static class CpuTopology
             return 0;
         }
     }
+
+    /// <summary>True when the first "flags" line of /proc/cpuinfo lists one of the flags (Linux x86 only).</summary>
+    public static bool HasAnyFlag(params string[] flags)
+    {
+        try
+        {
+            const string cpuInfo = "/proc/cpuinfo";
+            if (!File.Exists(cpuInfo))
+            {
+                return false;
+            }
+
+            foreach (string line in File.ReadLines(cpuInfo))
+            {
+                if (line.StartsWith("flags", StringComparison.Ordinal))
+                {
+                    var present = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return flags.Any(present.Contains);
+                }
+            }
+
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

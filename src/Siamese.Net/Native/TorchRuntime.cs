@@ -42,6 +42,12 @@ public static class TorchRuntime
     internal static void OnModuleLoad() => EnsureConfigured();
 #pragma warning restore CA2255
 
+    /// <summary>
+    /// True when this CPU has native bfloat16 arithmetic (AVX512-BF16 or AMX-BF16), where
+    /// <see cref="NetworkPrecision.BFloat16"/> pays; false elsewhere or when the CPU flags cannot be read.
+    /// </summary>
+    public static bool CpuHasBFloat16 => CpuTopology.HasAnyFlag("avx512_bf16", "amx_bf16");
+
     private static TorchRuntimeSettings Apply()
     {
         if (!OperatingSystem.IsLinux())
