@@ -38,9 +38,9 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
 
     private const int RealImageSize = 100;
     private const int EmbeddedImageSize = 56;
-    private const int RealEpochs = 20;
+    private const int RealEpochs = 12;
     private const int EmbeddedEpochs = 6;
-    private const int RealPairsPerEpoch = 2560;
+    private const int RealPairsPerEpoch = 1920;
     private const int EmbeddedPairsPerEpoch = 1280;
 
     private readonly IAnsiConsole _console;
@@ -79,7 +79,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         int pairsPerEpoch = settings.PairsPerEpoch ?? (data.IsEmbedded ? EmbeddedPairsPerEpoch : RealPairsPerEpoch);
 
         var faces = ImageFolderDataset.Load(data.Path, new ImageFolderOptions { Extensions = [".pgm", ".png", ".jpg", ".jpeg", ".bmp"] });
-        var split = FaceSplit.Create(faces, settings.Split, settings.ValidationSubjects);
+        var split = FaceSplit.Create(faces, settings.SplitKind, settings.ValidationSubjects);
         _console.MarkupLine(data.IsEmbedded
             ? $"[bold]Data:[/] generated faces in the AT&T layout at {Markup.Escape(data.Path)} (pass [blue]--data <att_faces>[/] for the real set)"
             : $"[bold]Data:[/] {Markup.Escape(data.Path)}");
@@ -266,7 +266,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
             DistanceLabel = "dissimilarity",
             ImageHeight = 100,
             Columns = 2,
-            Title = "Unseen subjects: dissimilarity and verdict at the validation threshold",
+            Title = "Unseen subjects (threshold from validation)",
         });
     }
 

@@ -18,9 +18,11 @@ public sealed class FaceSimilaritySettings : SampleSettings
     [CommandOption("--split <SPLIT>")]
     [Description("unseen: train on all but the last 10 subjects (s1-s30), test on s31-s40 (10-way 1-shot). " +
                  "tutorial: the tutorial's split, train s1-s37, test s38-s40 (3-way 1-shot).")]
-    [DefaultValue(FaceSplitKind.Unseen)]
-    [TypeConverter(typeof(FaceSplitKindConverter))]
-    public FaceSplitKind Split { get; set; } = FaceSplitKind.Unseen;
+    [DefaultValue("unseen")]
+    public string Split { get; set; } = "unseen";
+
+    /// <summary><see cref="Split"/> parsed; valid after <see cref="Validate"/> succeeded.</summary>
+    public FaceSplitKind SplitKind => string.Equals(Split.Trim(), "tutorial", StringComparison.OrdinalIgnoreCase) ? FaceSplitKind.Tutorial : FaceSplitKind.Unseen;
 
     /// <summary>Training subjects held out (subject-disjoint) for model selection and threshold calibration.</summary>
     [CommandOption("--validation-subjects <N>")]
@@ -41,7 +43,7 @@ public sealed class FaceSimilaritySettings : SampleSettings
 
     /// <summary>Random pairs (half same, half different) per epoch.</summary>
     [CommandOption("--pairs-per-epoch <N>")]
-    [Description("Random training pairs per epoch, half same and half different, fresh each epoch. Default: 2560 real, 1280 generated.")]
+    [Description("Random training pairs per epoch, half same and half different, fresh each epoch. Default: 1920 real, 1280 generated.")]
     public int? PairsPerEpoch { get; set; }
 
     /// <summary>Pairs per batch.</summary>
@@ -80,6 +82,11 @@ public sealed class FaceSimilaritySettings : SampleSettings
         if (!common.Successful)
         {
             return common;
+        }
+
+        if (Split?.Trim().ToUpperInvariant() is not ("UNSEEN" or "TUTORIAL"))
+        {
+            return ValidationResult.Error($"--split must be 'unseen' or 'tutorial' (got '{Split}').");
         }
 
         foreach (var check in new[]
