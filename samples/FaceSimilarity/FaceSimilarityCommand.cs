@@ -109,7 +109,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
             Monitor = TrainingMetric.ValidationRocAuc,
             KeepBest = true,
             LogEverySteps = 5,
-        });
+        }, new ConsoleTrainerLogger(_console));
 
         _console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"[bold]Training:[/] FaceSimilarityNet {imageSize}x{imageSize} → {settings.EmbeddingSize}, contrastive loss (margin {settings.Margin}), " +
