@@ -91,8 +91,9 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         var preprocessing = new ImagePreprocessing { Width = imageSize, Height = imageSize, BackgroundValue = 0.3f };
         var images = new ImageStore(preprocessing, cacheInMemory: true);
         var augmentation = settings.NoAugment ? null : FaceAugmentation;
-        var training = new BalancedPairSource(split.Train, images,
-            new BatchOptions { BatchSize = settings.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, pairsPerEpoch);
+        var training = new RetryingBatchSource<PairBatch>(
+            new BalancedPairSource(split.Train, images, new BatchOptions { BatchSize = settings.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, pairsPerEpoch),
+            message => _console.WriteLine("  " + message));
         var validationPairs = BalancedValidationPairs(split.Validation, settings.Seed);
         var validation = new PairListSource(validationPairs, images, new BatchOptions { BatchSize = 256, Seed = settings.Seed }, shuffle: false);
 
@@ -222,7 +223,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         foreach (var record in result.History)
         {
             var v = record.Validation;
-            string mark = record.Epoch + 1 == result.BestEpoch + 1 && result.BestEpoch is not null ? " *" : string.Empty;
+            string mark = record.Epoch == result.BestEpoch ? " *" : string.Empty;
             table.AddRow(
                 (record.Epoch + 1).ToString(CultureInfo.InvariantCulture) + mark,
                 F(record.TrainingLoss, "0.0000"),

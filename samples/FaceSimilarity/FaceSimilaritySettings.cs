@@ -16,8 +16,8 @@ public sealed class FaceSimilaritySettings : SampleSettings
 
     /// <summary>Which subjects are held out for the test.</summary>
     [CommandOption("--split <SPLIT>")]
-    [Description("unseen: train on all but the last 10 subjects (s1-s30), test on s31-s40 (10-way 1-shot). " +
-                 "tutorial: the tutorial's split, train s1-s37, test s38-s40 (3-way 1-shot).")]
+    [Description("unseen (default): the last 10 subjects (s31-s40) are the test, never trained on (10-way 1-shot); " +
+                 "tutorial: the tutorial's test subjects s38-s40 (3-way 1-shot). Validation subjects come from the others.")]
     [DefaultValue("unseen")]
     public string Split { get; set; } = "unseen";
 
