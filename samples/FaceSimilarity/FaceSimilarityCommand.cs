@@ -39,7 +39,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
     private const int RealImageSize = 100;
     private const int EmbeddedImageSize = 56;
     private const int RealEpochs = 12;
-    private const int EmbeddedEpochs = 5;
+    private const int EmbeddedEpochs = 4;
     private const int RealPairsPerEpoch = 1920;
     private const int EmbeddedPairsPerEpoch = 1280;
 
