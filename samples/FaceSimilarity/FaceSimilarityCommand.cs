@@ -91,9 +91,8 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         var preprocessing = new ImagePreprocessing { Width = imageSize, Height = imageSize, BackgroundValue = 0.3f };
         var images = new ImageStore(preprocessing, cacheInMemory: true);
         var augmentation = settings.NoAugment ? null : FaceAugmentation;
-        var training = new RetryingBatchSource<PairBatch>(
-            new BalancedPairSource(split.Train, images, new BatchOptions { BatchSize = settings.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, pairsPerEpoch),
-            message => _console.WriteLine("  " + message));
+        var training = new BalancedPairSource(
+            split.Train, images, new BatchOptions { BatchSize = settings.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, pairsPerEpoch);
         var validationPairs = BalancedValidationPairs(split.Validation, settings.Seed);
         var validation = new PairListSource(validationPairs, images, new BatchOptions { BatchSize = 256, Seed = settings.Seed }, shuffle: false);
 
