@@ -34,6 +34,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
     private const int EmbeddedEpochs = 8;
     private const int RealEpochs = 30;
     private const int RealPairsPerEpoch = 3200;
+    private const int EmbeddedPairsPerEpoch = 640;
 
     private readonly IAnsiConsole _console;
 
@@ -56,7 +57,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
         _console.WriteLine(Invariant($"Writers: {data.TrainWriters.Count} train, {data.ValidationWriters.Count} validation ({string.Join(' ', data.ValidationWriters)}), {data.TestWriters.Count} test ({(data.TestFromFolder ? "test/ folder" : "held out")}: {string.Join(' ', data.TestWriters)})"));
         _console.WriteLine(Invariant($"Pairs: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test"));
 
-        var (height, width) = settings.ParsedImageSize ?? EncoderFactory.DefaultSize(settings.Encoder);
+        var (height, width) = settings.ParsedImageSize ?? EncoderFactory.DefaultSize(settings.Encoder, location.IsEmbedded);
         // Scans are mostly white paper: pad to the network's aspect on white, shrink by area (keeps thin strokes),
         // then invert so that ink is bright and padding is zero.
         var preprocessing = new ImagePreprocessing
@@ -69,7 +70,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
         };
         var images = new ImageStore(preprocessing, cacheInMemory: true);
         var augmentation = settings.NoAugment ? null : SignatureAugmentation(width);
-        int pairsPerEpoch = settings.PairsPerEpoch ?? (location.IsEmbedded ? data.Train.Count : RealPairsPerEpoch);
+        int pairsPerEpoch = settings.PairsPerEpoch ?? (location.IsEmbedded ? EmbeddedPairsPerEpoch : RealPairsPerEpoch);
         var train = new PairDrawSource(data.Train, images, settings.BatchSize, pairsPerEpoch, settings.Seed, augmentation);
         var validation = new PairListSource(data.Validation, images, new BatchOptions { BatchSize = 64, Seed = settings.Seed }, shuffle: false);
         int epochs = settings.EpochsOr(location.IsEmbedded ? EmbeddedEpochs : RealEpochs);

@@ -25,7 +25,7 @@ public sealed class SignatureVerificationSettings : SampleSettings
     /// <summary>Input size HxW (or one number for a square); null = the encoder's default.</summary>
     [CommandOption("--image-size <HxW>")]
     [Description("Network input as HEIGHTxWIDTH (e.g. 64x128, 105x105, 155x220) or one number for a square. "
-        + "Default: 64x128 for conv4, 105x105 for signet.")]
+        + "Default: 64x128 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
     public string? ImageSize { get; set; }
 
     /// <summary>Pairs per training step.</summary>
@@ -37,7 +37,7 @@ public sealed class SignatureVerificationSettings : SampleSettings
     /// <summary>Training pairs drawn per epoch; null = the sample's default for the data.</summary>
     [CommandOption("--pairs-per-epoch <N>")]
     [Description("Training pairs per epoch, a fresh seeded draw from the training writers' pairs each epoch. "
-        + "Default: all of them on the embedded set, 3200 on real data (so that validation and keep-best run often).")]
+        + "Default: 640 on the embedded set, 3200 on real data (so that validation and keep-best run often).")]
     public int? PairsPerEpoch { get; set; }
 
     /// <summary>Adam learning rate.</summary>
