@@ -1,0 +1,147 @@
+using System.ComponentModel;
+using System.Globalization;
+using Siamese.Net.Samples.Common.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Siamese.Net.Samples.SignatureVerification;
+
+/// <summary>Command-line options of the signature verification sample.</summary>
+public sealed class SignatureVerificationSettings : SampleSettings
+{
+    /// <summary>Folder in the sign_data layout; null = the generated embedded set.</summary>
+    [CommandOption("-d|--data <FOLDER>")]
+    [Description("Folder in the Kaggle sign_data layout: train/, train_data.csv and optionally test/, test_data.csv. "
+        + "Default: a generated set in the same layout under <output>/embedded-data.")]
+    public string? Data { get; set; }
+
+    /// <summary>Encoder: conv4 (CPU default), signet (the tutorial's) or signet-bn (the second tutorial's).</summary>
+    [CommandOption("--encoder <NAME>")]
+    [Description("conv4 (compact CPU default), signet (SigNet with local response norm, the tutorial's network) or "
+        + "signet-bn (the batch-norm SigNet of the second tutorial).")]
+    [DefaultValue("conv4")]
+    public string Encoder { get; set; } = "conv4";
+
+    /// <summary>Input size HxW (or one number for a square); null = the encoder's default.</summary>
+    [CommandOption("--image-size <HxW>")]
+    [Description("Network input as HEIGHTxWIDTH (e.g. 64x128, 105x105, 155x220) or one number for a square. "
+        + "Default: 64x128 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
+    public string? ImageSize { get; set; }
+
+    /// <summary>Pairs per training step.</summary>
+    [CommandOption("--batch-size <N>")]
+    [Description("Pairs per training step.")]
+    [DefaultValue(32)]
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Training pairs drawn per epoch; null = the sample's default for the data.</summary>
+    [CommandOption("--pairs-per-epoch <N>")]
+    [Description("Training pairs per epoch, a fresh seeded draw from the training writers' pairs each epoch. "
+        + "Default: 640 on the embedded set, 3200 on real data (so that validation and keep-best run often).")]
+    public int? PairsPerEpoch { get; set; }
+
+    /// <summary>Adam learning rate.</summary>
+    [CommandOption("--learning-rate <LR>")]
+    [Description("Adam learning rate.")]
+    [DefaultValue(1e-3)]
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Contrastive loss margin.</summary>
+    [CommandOption("--margin <M>")]
+    [Description("Contrastive loss margin (the tutorials use 2 with raw embeddings).")]
+    [DefaultValue(2.0)]
+    public double Margin { get; set; } = 2.0;
+
+    /// <summary>Fraction of the training writers held out for validation (threshold calibration, keep-best).</summary>
+    [CommandOption("--validation-writers <FRACTION>")]
+    [Description("Fraction of the training writers held out for validation (keep-best and threshold calibration).")]
+    [DefaultValue(0.15)]
+    public double ValidationWriters { get; set; } = 0.15;
+
+    /// <summary>Fraction of the writers held out for testing when the data has no test/ folder.</summary>
+    [CommandOption("--test-writers <FRACTION>")]
+    [Description("Fraction of writers held out for testing when the data has no test/ folder.")]
+    [DefaultValue(0.2)]
+    public double TestWriters { get; set; } = 0.2;
+
+    /// <summary>Early stopping patience in epochs (on validation EER).</summary>
+    [CommandOption("--patience <EPOCHS>")]
+    [Description("Stop when the validation EER has not improved for this many epochs.")]
+    [DefaultValue(6)]
+    public int Patience { get; set; } = 6;
+
+    /// <summary>Turns off the small random affine distortion of training images.</summary>
+    [CommandOption("--no-augment")]
+    [Description("Train without the small random affine distortion (rotation, shear, scale, shift).")]
+    public bool NoAugment { get; set; }
+
+    /// <summary>The parsed input size, or null for the encoder's default.</summary>
+    public (int Height, int Width)? ParsedImageSize => ImageSize is null ? null : ParseSize(ImageSize);
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        var baseResult = base.Validate();
+        if (!baseResult.Successful)
+        {
+            return baseResult;
+        }
+
+        if (!EncoderFactory.Names.Contains(Encoder, StringComparer.OrdinalIgnoreCase))
+        {
+            return ValidationResult.Error($"--encoder must be one of {string.Join(", ", EncoderFactory.Names)} (got '{Encoder}').");
+        }
+
+        if (ImageSize is not null && ParseSize(ImageSize) is null)
+        {
+            return ValidationResult.Error($"--image-size must be HEIGHTxWIDTH or one number, each 16-1024 (got '{ImageSize}').");
+        }
+
+        foreach (var check in new[]
+        {
+            RequirePositive(BatchSize, "--batch-size"),
+            RequirePositive(PairsPerEpoch, "--pairs-per-epoch"),
+            RequirePositive(Patience, "--patience"),
+            RequireFraction(ValidationWriters, "--validation-writers"),
+            RequireFraction(TestWriters, "--test-writers"),
+        })
+        {
+            if (!check.Successful)
+            {
+                return check;
+            }
+        }
+
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0)
+        {
+            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--learning-rate must be positive (got {LearningRate})."));
+        }
+
+        if (!double.IsFinite(Margin) || Margin <= 0)
+        {
+            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--margin must be positive (got {Margin})."));
+        }
+
+        return ValidationResult.Success();
+    }
+
+    private static (int Height, int Width)? ParseSize(string text)
+    {
+        string[] parts = text.Trim().ToUpperInvariant().Split('X');
+        if (parts.Length is < 1 or > 2)
+        {
+            return null;
+        }
+
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] is < 16 or > 1024)
+            {
+                return null;
+            }
+        }
+
+        return values.Length == 1 ? (values[0], values[0]) : (values[0], values[1]);
+    }
+}
