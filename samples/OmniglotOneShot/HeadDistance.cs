@@ -6,9 +6,10 @@ using static TorchSharp.torch;
 namespace OmniglotOneShot;
 
 /// <summary>
-/// Koch et al.'s learned similarity as an <see cref="IDistance"/>: the negative logit of the BCE head's weighted L1
-/// comparison, so the one-shot classifier ranks support images exactly as Koch's network does (highest same-probability
-/// first) and the head's weights, not a plain L1, decide.
+/// Koch et al.'s learned similarity as an <see cref="IDistance"/>: <c>-log p(same)</c> of the BCE head's weighted L1
+/// comparison, i.e. <c>softplus(-logit)</c>, so the one-shot classifier ranks support images exactly as Koch's network
+/// does (highest same-probability first) and the head's weights, not a plain L1, decide. It is non-negative, as a
+/// distance threshold must be, and does not saturate to ties the way <c>1 - p</c> does in float32.
 /// </summary>
 public sealed class HeadDistance : IDistance
 {
@@ -28,7 +29,8 @@ public sealed class HeadDistance : IDistance
     public Tensor Pairwise(Tensor first, Tensor second)
     {
         using var logits = _head.Logits(first, second);
-        return logits.neg();
+        using var negated = logits.neg();
+        return nn.functional.softplus(negated);
     }
 
     /// <inheritdoc />
@@ -40,6 +42,6 @@ public sealed class HeadDistance : IDistance
         long q = queries.shape[0], r = references.shape[0], d = queries.shape[1];
         var first = queries.unsqueeze(1).expand(q, r, d).reshape(q * r, d);
         var second = references.unsqueeze(0).expand(q, r, d).reshape(q * r, d);
-        return _head.Logits(first, second).neg().reshape(q, r).MoveToOuterDisposeScope();
+        return nn.functional.softplus(_head.Logits(first, second).neg()).reshape(q, r).MoveToOuterDisposeScope();
     }
 }

@@ -90,6 +90,13 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
             ? TrainPairs(settings, plan, split, preprocessing, network, (PairLoss)loss, trainerOptions, cancellationToken)
             : TrainMetric(settings, plan, split, preprocessing, network, (MetricLoss)loss, trainerOptions, cancellationToken);
         var trainingTime = clock.Elapsed;
+        foreach (var epoch in result.History.Where(e => e.Validation is not null))
+        {
+            _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {epoch.Epoch + 1,3}: train loss {epoch.TrainingLoss:F4}, validation loss {epoch.Validation!.Loss:F4}, validation accuracy {epoch.Validation.Accuracy:F4}{(epoch.IsBest ? " (best)" : string.Empty)}"));
+        }
+
+
         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Training took {trainingTime:hh\\:mm\\:ss}; best epoch {(result.BestEpoch is int b ? b + 1 : 0)} (validation accuracy {result.BestMetric:F4})."));
 
@@ -177,7 +184,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
                 pairsPerEpoch: plan.StepsPerEpoch * batchSize),
             new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
         var validation = split.Validation is null ? null : new BalancedPairSource(split.Validation, new ImageStore(preprocessing, cacheInMemory: true),
-            new BatchOptions { BatchSize = 64, Seed = settings.Seed + 1 }, pairsPerEpoch: 640);
+            new BatchOptions { BatchSize = 64, Seed = settings.Seed + 1 }, pairsPerEpoch: plan.ValidationRuns * 8);
         var trainer = new SiameseTrainer(options with
         {
             Monitor = validation is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationAccuracy,

@@ -64,6 +64,7 @@ public static class OneShotEvaluation
         var outcomes = new List<QueryOutcome>();
         var paths = runs.SelectMany(r => r.SupportPaths.Concat(r.QueryPaths)).Distinct(StringComparer.Ordinal).ToArray();
         var row = paths.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => (long)x.i, StringComparer.Ordinal);
+        using var noGrad = torch.no_grad();
         using var embeddings = EmbedAll(network, preprocessing, distance, paths, cancellationToken);
         for (int r = 0; r < runs.Count; r++)
         {
