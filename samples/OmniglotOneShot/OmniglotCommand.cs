@@ -114,6 +114,8 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
             threshold = ThresholdCalibration.AtEqualErrorRate(VerificationScores.FromDistances(
                 validation.SameDistances.Concat(validation.DifferentDistances).ToArray(),
                 validation.SameDistances.Select(_ => true).Concat(validation.DifferentDistances.Select(_ => false)).ToArray())).Threshold;
+            _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Validation: {validationRuns.Count} within-alphabet runs, accuracy {validation.Accuracy:F4}; rejection threshold (EER) {threshold:F4}."));
         }
 
         var runs = runsFolder is not null

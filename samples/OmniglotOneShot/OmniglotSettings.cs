@@ -58,7 +58,7 @@ public sealed class OmniglotSettings : SampleSettings
 
     /// <summary>Classes per training batch (P); null = the default for the data in use.</summary>
     [CommandOption("--classes-per-batch <P>")]
-    [Description("Classes per training batch. Default: 60 (real data), 30 (embedded).")]
+    [Description("Classes per training batch. Default: 60 (real data), 24 (embedded).")]
     public int? ClassesPerBatch { get; set; }
 
     /// <summary>Images per class in a training batch (M).</summary>

@@ -19,9 +19,9 @@ public sealed record TrainingPlan(int Epochs, int StepsPerEpoch, int ClassesPerB
         ArgumentNullException.ThrowIfNull(settings);
         bool koch = settings.Encoder == EncoderChoice.Koch;
         return new TrainingPlan(
-            Epochs: settings.EpochsOr(embedded ? 8 : koch ? 20 : 30),
+            Epochs: settings.EpochsOr(embedded ? 6 : koch ? 20 : 30),
             StepsPerEpoch: settings.StepsPerEpoch ?? (embedded ? 20 : 100),
-            ClassesPerBatch: settings.ClassesPerBatch ?? (embedded ? 30 : 60),
+            ClassesPerBatch: settings.ClassesPerBatch ?? (embedded ? 24 : 60),
             LearningRate: settings.LearningRate ?? (koch ? 6e-5 : 1e-3),
             TestAlphabets: lakeRuns ? 0 : settings.TestAlphabets ?? (embedded ? 2 : 5),
             ValidationAlphabets: settings.ValidationAlphabets ?? (embedded ? 1 : 2),
