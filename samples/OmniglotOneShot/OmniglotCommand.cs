@@ -231,7 +231,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
 
         var grid = evaluation.Outcomes.Where(o => !o.Correct).Take(4).Concat(evaluation.Outcomes.Where(o => o.Correct).Take(8))
             .Select(o => new PairGridEntry(GrayImage.Load(o.QueryPath), GrayImage.Load(o.PredictedPath), o.Distance,
-                PredictedSame: threshold is not double t || o.Distance <= t, ActuallySame: o.Correct, Caption: o.Run + ": query vs chosen support"))
+                PredictedSame: threshold is not double t || o.Distance <= t, ActuallySame: o.Correct, Caption: o.Run))
             .ToArray();
         PairGridWriter.Write(Path.Combine(output, "pairs.png"), grid);
 
