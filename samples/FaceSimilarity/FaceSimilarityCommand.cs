@@ -119,13 +119,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         var trainClock = Stopwatch.StartNew();
         var result = TrainingProgressBar.Run(_console, "Training FaceSimilarityNet", epochs, training.BatchesPerEpoch, bar =>
         {
-            var progress = ProgressMapping.Map<TrainingProgress, TrainingStatus>(bar, p =>
-                new TrainingStatus(p.Epoch + 1, p.Epochs, p.Step, p.StepsPerEpoch, p.Loss)
-                {
-                    SamplesPerSecond = p.SamplesPerSecond,
-                    EstimatedRemaining = p.EstimatedRemaining,
-                    EpochCompleted = p.Step == p.StepsPerEpoch,
-                });
+            var progress = TrainerProgress.For(bar);
             return trainer.Fit(network, loss, training, validation, progress, cancellationToken);
         });
         trainClock.Stop();

@@ -162,7 +162,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         var trainer = new SiameseTrainer(options);
         return TrainingProgressBar.Run(_console, "Training", plan.Epochs, plan.StepsPerEpoch, bar =>
         {
-            var progress = MapProgress(bar);
+            var progress = TrainerProgress.For(bar);
             if (split.Validation is null)
             {
                 return trainer.Fit(network, loss, training, (IBatchSource<LabelledBatch>?)null, progress, cancellationToken);
@@ -192,16 +192,8 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
             Monitor = validation is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationAccuracy,
         });
         return TrainingProgressBar.Run(_console, "Training (Koch pairs)", plan.Epochs, plan.StepsPerEpoch,
-            bar => trainer.Fit(network, loss, training, validation, MapProgress(bar), cancellationToken));
+            bar => trainer.Fit(network, loss, training, validation, TrainerProgress.For(bar), cancellationToken));
     }
-
-    private static IProgress<TrainingProgress> MapProgress(TrainingProgressBar bar) =>
-        ProgressMapping.Map<TrainingProgress, TrainingStatus>(bar, p => new TrainingStatus(p.Epoch + 1, p.Epochs, p.Step, p.StepsPerEpoch, p.Loss)
-        {
-            SamplesPerSecond = p.SamplesPerSecond,
-            EstimatedRemaining = p.EstimatedRemaining,
-            EpochCompleted = p.Step == p.StepsPerEpoch,
-        });
 
     private static nn.Module<Tensor, Tensor> CreateEncoder(OmniglotSettings settings) => settings.Encoder switch
     {

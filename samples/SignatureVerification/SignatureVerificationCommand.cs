@@ -96,13 +96,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
 
         var loader = new BatchLoader<PairBatch>(train, new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
         var result = TrainingProgressBar.Run(_console, "Training", epochs, train.BatchesPerEpoch, bar =>
-            trainer.Fit(network, loss, loader, validation, ProgressMapping.Map<TrainingProgress, TrainingStatus>(bar, p =>
-                new TrainingStatus(p.Epoch + 1, p.Epochs, p.Step, p.StepsPerEpoch, p.Loss)
-                {
-                    SamplesPerSecond = p.SamplesPerSecond,
-                    EstimatedRemaining = p.EstimatedRemaining,
-                    EpochCompleted = p.Step == p.StepsPerEpoch,
-                }), cancellationToken));
+            trainer.Fit(network, loss, loader, validation, TrainerProgress.For(bar), cancellationToken));
         foreach (var epoch in result.History)
         {
             var v = epoch.Validation;
