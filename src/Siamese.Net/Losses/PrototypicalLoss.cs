@@ -1,8 +1,7 @@
-using Siamese.Net.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OmniglotOneShot;
+namespace Siamese.Net.Losses;
 
 /// <summary>
 /// The prototypical-network loss (Snell, Swersky &amp; Zemel 2017) on an M-per-class batch: in each class the first
@@ -10,11 +9,17 @@ namespace OmniglotOneShot;
 /// cross-entropy of a softmax over negative squared Euclidean distances from each query to every prototype. Training
 /// this way is a direct rehearsal of the one-shot test, which is why it beats pair and triplet losses on Omniglot.
 /// </summary>
-/// <remarks>Written against the library's public <see cref="MetricLoss"/>, so <c>SiameseTrainer</c> trains it like any other metric loss.</remarks>
+/// <remarks>
+/// Feed it batches with at least <see cref="Shots"/> + 1 images of every class (e.g. <c>MPerClassBatchSource</c> or
+/// <c>EpisodeSource</c>); where the classes sit in the batch does not matter. Distances are squared Euclidean, as in
+/// the paper: with a plain Euclidean distance the logits' range shrinks and training is slower. Train 1-shot for a
+/// 1-shot test and use more ways than the test (the paper: 60-way training for 20-way tests).
+/// </remarks>
 public sealed class PrototypicalLoss : MetricLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="shots">Support images per class, at least 1 (1 = one-shot prototypes).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="shots"/> is less than 1.</exception>
     public PrototypicalLoss(int shots = 1) : base(nameof(PrototypicalLoss))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
@@ -27,8 +32,7 @@ public sealed class PrototypicalLoss : MetricLoss
     /// <inheritdoc />
     public override Tensor Compute(Tensor embeddings, Tensor classIds)
     {
-        ArgumentNullException.ThrowIfNull(embeddings);
-        ArgumentNullException.ThrowIfNull(classIds);
+        LossChecks.CheckLabelled(embeddings, classIds);
         using var scope = NewDisposeScope();
         long n = embeddings.shape[0];
         var same = classIds.unsqueeze(1).eq(classIds.unsqueeze(0));                      // [N, N]
