@@ -131,6 +131,11 @@ public sealed class TrainingProgressBar : IProgress<TrainingStatus>
     internal static string Summarise(TrainingStatus s, TimeSpan elapsed, double done, double total)
     {
         string validation = s.ValidationLoss is double v ? string.Create(CultureInfo.InvariantCulture, $"  validation loss {v:F4}") : string.Empty;
+        if (s.ValidationSummary is { Length: > 0 } metrics)
+        {
+            validation += "  " + metrics;
+        }
+
         string eta = done <= 0 || done >= total
             ? string.Empty
             : "  ETA " + FormatDuration(s.EstimatedRemaining ?? TimeSpan.FromSeconds(elapsed.TotalSeconds / done * (total - done)));

@@ -28,4 +28,7 @@ public sealed record TrainingStatus(int Epoch, int TotalEpochs, int Step, int St
 
     /// <summary>The validation loss of a completed epoch, when the sample validates.</summary>
     public double? ValidationLoss { get; init; }
+
+    /// <summary>The validation metrics of a completed epoch as a short phrase (e.g. <c>AUC 0.9876, accuracy 0.9500 (best)</c>).</summary>
+    public string? ValidationSummary { get; init; }
 }

@@ -1,6 +1,9 @@
 namespace Siamese.Net.Training;
 
-/// <summary>A progress report of <see cref="SiameseTrainer"/>, sent every few steps and at each epoch end.</summary>
+/// <summary>
+/// A progress report of <see cref="SiameseTrainer"/>, sent every few steps, at each epoch's last step, and once more
+/// after the epoch's validation with <see cref="CompletedEpoch"/> set.
+/// </summary>
 /// <param name="Epoch">The epoch in progress, 0-based.</param>
 /// <param name="Epochs">Total number of epochs of the run.</param>
 /// <param name="Step">Steps done in this epoch.</param>
@@ -19,4 +22,11 @@ public sealed record TrainingProgress(
     double Loss,
     double LearningRate,
     double SamplesPerSecond,
-    TimeSpan EstimatedRemaining);
+    TimeSpan EstimatedRemaining)
+{
+    /// <summary>
+    /// The finished epoch (training loss, validation metrics, whether it is the best so far) on the one report sent after
+    /// its validation and keep-best decision; null on step reports. Lets a progress display print validation per epoch.
+    /// </summary>
+    public EpochRecord? CompletedEpoch { get; init; }
+}

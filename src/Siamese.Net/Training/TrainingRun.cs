@@ -29,6 +29,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
     private readonly TrainingMetric _monitor;
     private readonly MetricMode _mode;
     private readonly IProgress<TrainingProgress>? _progress;
+    private TrainingProgress? _lastReport;
     private readonly CancellationToken _cancellationToken;
     private readonly Device _device;
     private readonly List<Parameter> _parameters;
@@ -136,7 +137,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
             StepScheduler(monitored);
             clock.Stop();
-            _history.Add(new EpochRecord
+            var record = new EpochRecord
             {
                 Epoch = _epoch,
                 TrainingLoss = trainingLoss,
@@ -144,7 +145,13 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
                 Validation = validation,
                 Duration = clock.Elapsed,
                 IsBest = isBest,
-            });
+            };
+            _history.Add(record);
+            if (_lastReport is not null)
+            {
+                _progress?.Report(_lastReport with { CompletedEpoch = record });
+            }
+
             TrainerLog.EpochDone(_logger, _epoch, trainingLoss, learningRate, clock.Elapsed.TotalSeconds);
 
             if (_options.EarlyStoppingPatience is { } patience && _evaluationsWithoutImprovement >= patience && _epoch + 1 < _options.Epochs)
@@ -428,8 +435,9 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         long remainingSteps = ((long)(_options.Epochs - _epoch - 1) * stepsPerEpoch) + Math.Max(stepsPerEpoch - _step, 0);
         var eta = _stepsThisProcess > 0 ? TimeSpan.FromSeconds(seconds / _stepsThisProcess * remainingSteps) : TimeSpan.Zero;
         TrainerLog.StepProgress(_logger, _epoch, _step, stepsPerEpoch, meanLoss, samplesPerSecond);
-        _progress?.Report(new TrainingProgress(_epoch, _options.Epochs, _step, stepsPerEpoch, _globalStep, meanLoss,
-            CurrentLearningRate, samplesPerSecond, eta));
+        _lastReport = new TrainingProgress(_epoch, _options.Epochs, _step, stepsPerEpoch, _globalStep, meanLoss,
+            CurrentLearningRate, samplesPerSecond, eta);
+        _progress?.Report(_lastReport);
     }
 
     /// <summary>Moves to the next batch; a cancellation inside the source becomes a checkpointed cancellation.</summary>

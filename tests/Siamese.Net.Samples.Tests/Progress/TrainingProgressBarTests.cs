@@ -1,3 +1,4 @@
+using Siamese.Net.Training;
 using Siamese.Net.Samples.Common.Progress;
 using Spectre.Console.Testing;
 
@@ -51,7 +52,6 @@ public sealed class TrainingProgressBarTests
         double rate = TrainingProgressBar.Run(console, "Training", totalEpochs: 3, stepsPerEpoch: 2, bar =>
         {
             time.Advance(TimeSpan.FromSeconds(10));
-            // How a sample maps the library trainer's 0-based progress: epoch + 1, end of epoch when Step == StepsPerEpoch.
             bar.Report(new TrainingStatus(1, 3, 2, 2, 0.75)
             {
                 SamplesPerSecond = 321,
@@ -63,6 +63,35 @@ public sealed class TrainingProgressBarTests
 
         rate.Should().Be(321);
         console.Output.Should().Contain("epoch 1/3  train loss 0.7500  elapsed 0:10  ETA 1:35");
+    }
+
+    [Fact]
+    public void The_trainers_epoch_report_closes_the_epoch_on_the_bar_with_its_validation_metrics()
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+        var step = new TrainingProgress(0, 2, 4, 4, 4, 0.5, 1e-3, 100, TimeSpan.FromSeconds(8));
+        var record = new EpochRecord
+        {
+            Epoch = 0,
+            TrainingLoss = 0.5,
+            LearningRate = 1e-3,
+            Duration = TimeSpan.FromSeconds(8),
+            IsBest = true,
+            Validation = new ValidationMetrics { Loss = 0.25, RocAuc = 0.97, Eer = 0.05, Accuracy = 0.9, Count = 64 },
+        };
+
+        TrainingProgressBar.Run(console, "Training", totalEpochs: 2, stepsPerEpoch: 4, bar =>
+        {
+            var progress = TrainerProgress.For(bar);
+            progress.Report(step);
+            progress.Report(step with { CompletedEpoch = record });
+            return 0;
+        });
+
+        // One summary line per epoch, from the report after validation (the last step's report prints none).
+        console.Output.Split('\n').Count(l => l.Contains("train loss", StringComparison.Ordinal)).Should().Be(1);
+        console.Output.Should().Contain("epoch 1/2  train loss 0.5000  validation loss 0.2500  AUC 0.9700, EER 0.0500, accuracy 0.9000 (best)");
     }
 
     [Fact]

@@ -476,8 +476,12 @@ public sealed class SiameseTrainerTests
         new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, LogEverySteps = 2 }, logger)
             .Fit(network, loss, new SyntheticPairSource(Classes, batches: 5, batchSize: 8), progress: progress);
 
-        progress.Reports.Select(p => (p.Epoch, p.Step)).Should().Equal((0, 2), (0, 4), (0, 5), (1, 2), (1, 4), (1, 5));
+        // Each epoch: step reports, its last step, then the same numbers again with the finished epoch's record.
+        progress.Reports.Select(p => (p.Epoch, p.Step, p.CompletedEpoch is not null))
+            .Should().Equal((0, 2, false), (0, 4, false), (0, 5, false), (0, 5, true), (1, 2, false), (1, 4, false), (1, 5, false), (1, 5, true));
         progress.Reports.Should().OnlyContain(p => p.Epochs == 2 && p.StepsPerEpoch == 5 && double.IsFinite(p.Loss) && p.SamplesPerSecond > 0);
+        progress.Reports.Where(p => p.CompletedEpoch is not null).Select(p => p.CompletedEpoch!.Epoch).Should().Equal(0, 1);
+        progress.Reports[3].CompletedEpoch!.TrainingLoss.Should().Be(progress.Reports[2].Loss);
         progress.Reports[^1].GlobalStep.Should().Be(10);
         progress.Reports[^1].EstimatedRemaining.Should().Be(TimeSpan.Zero);
         progress.Reports[0].EstimatedRemaining.Should().BePositive();
@@ -512,7 +516,14 @@ public sealed class SiameseTrainerTests
         using var network = TinyEncoder.Create();
         using var loss = new ContrastiveLoss();
         var counts = new List<long>();
-        var progress = new SyncProgress<TrainingProgress>(_ => counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+        // Step reports only: the epoch's closing report comes after the epoch's tensors are released.
+        var progress = new SyncProgress<TrainingProgress>(p =>
+        {
+            if (p.CompletedEpoch is null)
+            {
+                counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            }
+        });
         var options = new SiameseTrainerOptions { Epochs = 1, LogEverySteps = 25, GradientClipNorm = 5, KeepBest = false };
 
         new SiameseTrainer(options).Fit(network, loss, new SyntheticPairSource(Classes, batches: 300, batchSize: 4), progress: progress);
