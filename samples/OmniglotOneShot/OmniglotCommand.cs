@@ -128,6 +128,14 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{ways}-way 1-shot on {runs.Count} {(runsFolder is null ? "held-out" : "Lake")} runs ({evaluation.QueriesPerRun.Sum()} queries): "
             + $"{evaluation.Accuracy:F4} (95% interval over runs {estimate.Lower:F4}-{estimate.Upper:F4})."));
+        if (runsFolder is null)
+        {
+            // Within-alphabet runs differ a lot in difficulty (Braille's dots, Korean's near-identical characters).
+            _console.WriteLine("Per test alphabet: " + string.Join(", ", evaluation.Outcomes
+                .GroupBy(o => AlphabetOfImage(o.QueryPath), StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {(double)g.Count(o => o.Correct) / g.Count():F3}"))) + ".");
+        }
 
         WriteArtifacts(output, evaluation, threshold, network, preprocessing, distance, runs[0]);
         _console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Outputs in {output}; total time {clock.Elapsed:hh\\:mm\\:ss}."));
@@ -194,6 +202,10 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         return TrainingProgressBar.Run(_console, "Training (Koch pairs)", plan.Epochs, plan.StepsPerEpoch,
             bar => trainer.Fit(network, loss, training, validation, TrainerProgress.For(bar), cancellationToken));
     }
+
+    /// <summary>The alphabet folder of an image laid out as <c>Alphabet/characterNN/file.png</c>.</summary>
+    private static string AlphabetOfImage(string path) =>
+        Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path))) ?? string.Empty;
 
     private static nn.Module<Tensor, Tensor> CreateEncoder(OmniglotSettings settings) => settings.Encoder switch
     {

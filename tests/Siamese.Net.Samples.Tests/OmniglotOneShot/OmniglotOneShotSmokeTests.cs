@@ -29,6 +29,7 @@ public sealed class OmniglotOneShotSmokeTests
 
         code.Should().Be(ExitCodes.Success, console);
         console.Should().Contain("5-way 1-shot on 6 held-out runs");
+        console.Should().MatchRegex(@"Per test alphabet: \S+ [01]\.\d{3}");
         AssertResultAndOutputs(stdout, temp.Sub("out"), "accuracy_5way_1shot");
     }
 
