@@ -20,7 +20,7 @@ public sealed record TrainingPlan(int Epochs, int StepsPerEpoch, int ClassesPerB
         bool koch = settings.Encoder == EncoderChoice.Koch;
         return new TrainingPlan(
             Epochs: settings.EpochsOr(embedded ? 6 : koch ? 20 : 30),
-            StepsPerEpoch: settings.StepsPerEpoch ?? (embedded ? 20 : 100),
+            StepsPerEpoch: settings.StepsPerEpoch ?? (embedded ? 20 : 250),
             ClassesPerBatch: settings.ClassesPerBatch ?? (embedded ? 24 : 60),
             LearningRate: settings.LearningRate ?? (koch ? 6e-5 : 1e-3),
             TestAlphabets: lakeRuns ? 0 : settings.TestAlphabets ?? (embedded ? 2 : 5),
