@@ -71,10 +71,15 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
         var images = new ImageStore(preprocessing, cacheInMemory: true);
         var augmentation = settings.NoAugment ? null : SignatureAugmentation(width);
         int pairsPerEpoch = settings.PairsPerEpoch ?? (location.IsEmbedded ? EmbeddedPairsPerEpoch : RealPairsPerEpoch);
-        var train = new PairDrawSource(data.Train, images, settings.BatchSize, pairsPerEpoch, settings.Seed, augmentation);
+        // --csv-share 1 keeps the tutorials' training data: the CSV pairs, each epoch a fresh draw without repetition.
+        IndexedBatchSource<PairBatch> train = settings.CsvShare >= 1
+            ? new PairDrawSource(data.Train, images, settings.BatchSize, pairsPerEpoch, settings.Seed, augmentation)
+            : new WriterPairSource(data.Train, data.TrainWriterImages(location.Path), images, settings.BatchSize, pairsPerEpoch,
+                settings.Seed, settings.CsvShare, settings.OtherWriterShare, augmentation);
+        int trainPairs = Math.Min(pairsPerEpoch, settings.CsvShare >= 1 ? data.Train.Count : pairsPerEpoch);
         var validation = new PairListSource(data.Validation, images, new BatchOptions { BatchSize = 64, Seed = settings.Seed }, shuffle: false);
         int epochs = settings.EpochsOr(location.IsEmbedded ? EmbeddedEpochs : RealEpochs);
-        _console.WriteLine(Invariant($"Encoder {settings.Encoder} at {height}x{width}, {train.PairsPerEpoch} pairs per epoch, batch {settings.BatchSize}, margin {settings.Margin}, augmentation {(augmentation is null ? "off" : "on")}, up to {epochs} epochs"));
+        _console.WriteLine(Invariant($"Encoder {settings.Encoder} at {height}x{width}, {trainPairs} pairs per epoch ({settings.CsvShare:P0} from the CSV), batch {settings.BatchSize}, margin {settings.Margin}, augmentation {(augmentation is null ? "off" : "on")}, up to {epochs} epochs"));
 
         // Weights are initialised when the encoder is built: seed first so that --seed repeats a run.
         torch.manual_seed(settings.Seed);

@@ -70,6 +70,20 @@ public sealed class SignatureVerificationSettings : SampleSettings
     [DefaultValue(6)]
     public int Patience { get; set; } = 6;
 
+    /// <summary>Share of training pairs taken from the CSV; the rest are made from the training writers' folders.</summary>
+    [CommandOption("--csv-share <FRACTION>")]
+    [Description("Share of training pairs drawn from train_data.csv; the rest are made from the training writers' folders "
+        + "(genuine-genuine, genuine-forgery of the same writer, genuine of another writer). 1 = the CSV pairs only, as the tutorials.")]
+    [DefaultValue(0.5)]
+    public double CsvShare { get; set; } = 0.5;
+
+    /// <summary>Share of folder-made different pairs that pair a genuine signature with another writer's.</summary>
+    [CommandOption("--other-writer-share <FRACTION>")]
+    [Description("Among the different pairs made from the folders, the share that pairs a genuine signature with another "
+        + "writer's genuine signature instead of a skilled forgery of the same writer.")]
+    [DefaultValue(0.25)]
+    public double OtherWriterShare { get; set; } = 0.25;
+
     /// <summary>Turns off the small random affine distortion of training images.</summary>
     [CommandOption("--no-augment")]
     [Description("Train without the small random affine distortion (rotation, shear, scale, shift).")]
@@ -104,6 +118,8 @@ public sealed class SignatureVerificationSettings : SampleSettings
             RequirePositive(Patience, "--patience"),
             RequireFraction(ValidationWriters, "--validation-writers"),
             RequireFraction(TestWriters, "--test-writers"),
+            RequireShare(CsvShare, "--csv-share"),
+            RequireShare(OtherWriterShare, "--other-writer-share"),
         })
         {
             if (!check.Successful)
@@ -124,6 +140,11 @@ public sealed class SignatureVerificationSettings : SampleSettings
 
         return ValidationResult.Success();
     }
+
+    private static ValidationResult RequireShare(double value, string option) =>
+        double.IsFinite(value) && value is >= 0 and <= 1
+            ? ValidationResult.Success()
+            : ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"{option} must be between 0 and 1 (got {value})."));
 
     private static (int Height, int Width)? ParseSize(string text)
     {
