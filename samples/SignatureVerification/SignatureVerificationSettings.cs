@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Siamese.Net.Imaging;
 using Siamese.Net.Samples.Common.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -70,6 +71,16 @@ public sealed class SignatureVerificationSettings : SampleSettings
     [DefaultValue(6)]
     public int Patience { get; set; } = 6;
 
+    /// <summary>How scans are shrunk to the input size: minpool (keep the darkest pixel of each cell) or area (average).</summary>
+    [CommandOption("--resize <MODE>")]
+    [Description("How a scan is shrunk to the input size: minpool (each pixel keeps the darkest value of its cell, so thin "
+        + "strokes keep their width and darkness) or area (averaging, which fades strokes thinner than a cell).")]
+    [DefaultValue("minpool")]
+    public string Resize { get; set; } = "minpool";
+
+    /// <summary>The parsed <see cref="Resize"/>.</summary>
+    public ResizeMode ParsedResize => string.Equals(Resize, "area", StringComparison.OrdinalIgnoreCase) ? ResizeMode.Area : ResizeMode.MinPool;
+
     /// <summary>Share of training pairs taken from the CSV; the rest are made from the training writers' folders.</summary>
     [CommandOption("--csv-share <FRACTION>")]
     [Description("Share of training pairs drawn from train_data.csv; the rest are made from the training writers' folders "
@@ -104,6 +115,11 @@ public sealed class SignatureVerificationSettings : SampleSettings
         if (!EncoderFactory.Names.Contains(Encoder, StringComparer.OrdinalIgnoreCase))
         {
             return ValidationResult.Error($"--encoder must be one of {string.Join(", ", EncoderFactory.Names)} (got '{Encoder}').");
+        }
+
+        if (Resize.ToUpperInvariant() is not ("AREA" or "MINPOOL"))
+        {
+            return ValidationResult.Error($"--resize must be minpool or area (got '{Resize}').");
         }
 
         if (ImageSize is not null && ParseSize(ImageSize) is null)
