@@ -66,18 +66,26 @@ internal sealed class WriterPairSource : IndexedBatchSource<PairBatch>
 
     public override int BatchesPerEpoch => (_pairsPerEpoch + _batchSize - 1) / _batchSize;
 
-    protected override PairBatch BuildBatch(int epoch, int batchIndex)
+    /// <summary>The (reference, questioned, label) triples of a batch, without loading images.</summary>
+    public IReadOnlyList<(string First, string Second, PairLabel Label)> PlanBatch(int epoch, int batchIndex)
     {
         var random = Random(epoch, batchIndex, 0);
         int count = Math.Min(_batchSize, _pairsPerEpoch - (batchIndex * _batchSize));
-        var first = new string[count];
-        var second = new string[count];
-        var labels = new PairLabel[count];
+        var plan = new (string, string, PairLabel)[count];
         for (int i = 0; i < count; i++)
         {
-            (first[i], second[i], labels[i]) = random.NextDouble() < _csvShare ? Csv(random) : FromFolders(random, sameWanted: (i & 1) == 0);
+            plan[i] = random.NextDouble() < _csvShare ? Csv(random) : FromFolders(random, sameWanted: (i & 1) == 0);
         }
 
+        return plan;
+    }
+
+    protected override PairBatch BuildBatch(int epoch, int batchIndex)
+    {
+        var plan = PlanBatch(epoch, batchIndex);
+        var first = plan.Select(p => p.First).ToArray();
+        var second = plan.Select(p => p.Second).ToArray();
+        var labels = plan.Select(p => p.Label).ToArray();
         var a = _images.LoadBatch(first, _augmentation, _augmentation is null ? null : Random(epoch, batchIndex, 1));
         var b = _images.LoadBatch(second, _augmentation, _augmentation is null ? null : Random(epoch, batchIndex, 2));
         return new PairBatch(a, b, PairTargets.FromLabels(labels));
