@@ -74,12 +74,18 @@ public sealed class SignatureVerificationSettings : SampleSettings
     /// <summary>How scans are shrunk to the input size: minpool (keep the darkest pixel of each cell) or area (average).</summary>
     [CommandOption("--resize <MODE>")]
     [Description("How a scan is shrunk to the input size: minpool (each pixel keeps the darkest value of its cell, so thin "
-        + "strokes keep their width and darkness) or area (averaging, which fades strokes thinner than a cell).")]
+        + "strokes keep their width and darkness), area (averaging, which fades strokes thinner than a cell) or bilinear "
+        + "(the tutorials' transforms.Resize).")]
     [DefaultValue("minpool")]
     public string Resize { get; set; } = "minpool";
 
     /// <summary>The parsed <see cref="Resize"/>.</summary>
-    public ResizeMode ParsedResize => string.Equals(Resize, "area", StringComparison.OrdinalIgnoreCase) ? ResizeMode.Area : ResizeMode.MinPool;
+    public ResizeMode ParsedResize => Resize.ToUpperInvariant() switch
+    {
+        "AREA" => ResizeMode.Area,
+        "BILINEAR" => ResizeMode.Bilinear,
+        _ => ResizeMode.MinPool,
+    };
 
     /// <summary>Share of training pairs taken from the CSV; the rest are made from the training writers' folders.</summary>
     [CommandOption("--csv-share <FRACTION>")]
@@ -117,9 +123,9 @@ public sealed class SignatureVerificationSettings : SampleSettings
             return ValidationResult.Error($"--encoder must be one of {string.Join(", ", EncoderFactory.Names)} (got '{Encoder}').");
         }
 
-        if (Resize.ToUpperInvariant() is not ("AREA" or "MINPOOL"))
+        if (Resize.ToUpperInvariant() is not ("AREA" or "MINPOOL" or "BILINEAR"))
         {
-            return ValidationResult.Error($"--resize must be minpool or area (got '{Resize}').");
+            return ValidationResult.Error($"--resize must be minpool, area or bilinear (got '{Resize}').");
         }
 
         if (ImageSize is not null && ParseSize(ImageSize) is null)
