@@ -25,8 +25,8 @@ public sealed class SignatureVerificationSettings : SampleSettings
 
     /// <summary>Input size HxW (or one number for a square); null = the encoder's default.</summary>
     [CommandOption("--image-size <HxW>")]
-    [Description("Network input as HEIGHTxWIDTH (e.g. 64x128, 105x105, 155x220) or one number for a square. "
-        + "Default: 64x128 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
+    [Description("Network input as HEIGHTxWIDTH (e.g. 80x160, 105x105, 155x220) or one number for a square. "
+        + "Default: 80x160 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
     public string? ImageSize { get; set; }
 
     /// <summary>Pairs per training step.</summary>
