@@ -8,9 +8,9 @@ namespace Siamese.Net.Samples.SignatureVerification;
 /// Training pairs drawn afresh each epoch: a share of them from the CSV pairs, the rest made from the training
 /// writers' folders, half genuine-genuine pairs of one writer and half different pairs, of which most pair a genuine
 /// signature with a skilled forgery of the same writer (the hard negatives the test is about) and the others with a
-/// genuine signature of another training writer. The CSV pairs alone show each genuine signature with only a few
-/// partners; the folders give every combination, so a few thousand training signatures yield far more distinct
-/// pairs. Batch <c>b</c> of epoch <c>e</c> depends only on (seed, e, b), so resume and the background loader see the
+/// genuine signature of another training writer. sign_data's CSV already lists every same-writer combination; the
+/// folder pairs add cross-writer negatives, an exact same/different balance and equal weight per writer (the CSV
+/// weights writers by the square of their signature count). Batch <c>b</c> of epoch <c>e</c> depends only on (seed, e, b), so resume and the background loader see the
 /// same batches.
 /// </summary>
 internal sealed class WriterPairSource : IndexedBatchSource<PairBatch>
