@@ -66,7 +66,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
             Width = width,
             PadToAspect = true,
             Invert = true,
-            ResizeMode = settings.ParsedResize,
+            ResizeMode = settings.ParsedResize(location.IsEmbedded),
         };
         var images = new ImageStore(preprocessing, cacheInMemory: true);
         var augmentation = settings.NoAugment ? null : SignatureAugmentation(width);
@@ -79,7 +79,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
         int trainPairs = Math.Min(pairsPerEpoch, settings.CsvShare >= 1 ? data.Train.Count : pairsPerEpoch);
         var validation = new PairListSource(data.Validation, images, new BatchOptions { BatchSize = 64, Seed = settings.Seed }, shuffle: false);
         int epochs = settings.EpochsOr(location.IsEmbedded ? EmbeddedEpochs : RealEpochs);
-        _console.WriteLine(Invariant($"Encoder {settings.Encoder} at {height}x{width}, {trainPairs} pairs per epoch ({settings.CsvShare:P0} from the CSV), batch {settings.BatchSize}, margin {settings.Margin}, resize {settings.ParsedResize}, augmentation {(augmentation is null ? "off" : "on")}, up to {epochs} epochs"));
+        _console.WriteLine(Invariant($"Encoder {settings.Encoder} at {height}x{width}, {trainPairs} pairs per epoch ({settings.CsvShare:P0} from the CSV), batch {settings.BatchSize}, margin {settings.Margin}, resize {settings.ParsedResize(location.IsEmbedded)}, augmentation {(augmentation is null ? "off" : "on")}, up to {epochs} epochs"));
 
         // Weights are initialised when the encoder is built: seed first so that --seed repeats a run.
         torch.manual_seed(settings.Seed);

@@ -75,16 +75,17 @@ public sealed class SignatureVerificationSettings : SampleSettings
     [CommandOption("--resize <MODE>")]
     [Description("How a scan is shrunk to the input size: minpool (each pixel keeps the darkest value of its cell, so thin "
         + "strokes keep their width and darkness), area (averaging, which fades strokes thinner than a cell) or bilinear "
-        + "(the tutorials' transforms.Resize).")]
-    [DefaultValue("minpool")]
-    public string Resize { get; set; } = "minpool";
+        + "(the tutorials' transforms.Resize). Default: minpool on real data, area on the generated set (whose paper "
+        + "noise min pooling would darken).")]
+    public string? Resize { get; set; }
 
-    /// <summary>The parsed <see cref="Resize"/>.</summary>
-    public ResizeMode ParsedResize => Resize.ToUpperInvariant() switch
+    /// <summary>The parsed <see cref="Resize"/>, or the default for real (<c>embedded</c> false) or generated data.</summary>
+    public ResizeMode ParsedResize(bool embedded) => Resize?.ToUpperInvariant() switch
     {
         "AREA" => ResizeMode.Area,
         "BILINEAR" => ResizeMode.Bilinear,
-        _ => ResizeMode.MinPool,
+        "MINPOOL" => ResizeMode.MinPool,
+        _ => embedded ? ResizeMode.Area : ResizeMode.MinPool,
     };
 
     /// <summary>Share of training pairs taken from the CSV; the rest are made from the training writers' folders.</summary>
@@ -123,7 +124,7 @@ public sealed class SignatureVerificationSettings : SampleSettings
             return ValidationResult.Error($"--encoder must be one of {string.Join(", ", EncoderFactory.Names)} (got '{Encoder}').");
         }
 
-        if (Resize.ToUpperInvariant() is not ("AREA" or "MINPOOL" or "BILINEAR"))
+        if (Resize is not null && Resize.ToUpperInvariant() is not ("AREA" or "MINPOOL" or "BILINEAR"))
         {
             return ValidationResult.Error($"--resize must be minpool, area or bilinear (got '{Resize}').");
         }
