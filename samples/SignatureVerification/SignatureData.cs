@@ -68,6 +68,13 @@ internal sealed record SignatureData(
         return folder.EndsWith(ForgerySuffix, StringComparison.OrdinalIgnoreCase) ? folder[..^ForgerySuffix.Length] : folder;
     }
 
+    /// <summary>The training writers' genuine signatures and forgeries, from their folders under train/.</summary>
+    public IReadOnlyList<WriterImages> TrainWriterImages(string root)
+    {
+        string trainRoot = Path.Combine(root, "train");
+        return TrainWriters.Select(w => new WriterImages(w, GenuineImages(trainRoot, w), ForgeryImages(trainRoot, w))).ToList();
+    }
+
     /// <summary>The genuine signature files of a writer (its folder NNN under <paramref name="imageRoot"/>).</summary>
     public static IReadOnlyList<string> GenuineImages(string imageRoot, string writer)
     {
@@ -76,6 +83,9 @@ internal sealed record SignatureData(
             ? Directory.EnumerateFiles(folder).Where(IsImage).Order(StringComparer.Ordinal).ToList()
             : [];
     }
+
+    /// <summary>The skilled forgeries of a writer's signature (its folder NNN_forg under <paramref name="imageRoot"/>).</summary>
+    public static IReadOnlyList<string> ForgeryImages(string imageRoot, string writer) => GenuineImages(imageRoot, writer + ForgerySuffix);
 
     private static bool IsImage(string path) =>
         Path.GetExtension(path).ToUpperInvariant() is ".PNG" or ".JPG" or ".JPEG" or ".BMP" or ".PGM";

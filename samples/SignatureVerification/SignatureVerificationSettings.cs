@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Siamese.Net.Imaging;
 using Siamese.Net.Samples.Common.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -24,8 +25,8 @@ public sealed class SignatureVerificationSettings : SampleSettings
 
     /// <summary>Input size HxW (or one number for a square); null = the encoder's default.</summary>
     [CommandOption("--image-size <HxW>")]
-    [Description("Network input as HEIGHTxWIDTH (e.g. 64x128, 105x105, 155x220) or one number for a square. "
-        + "Default: 64x128 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
+    [Description("Network input as HEIGHTxWIDTH (e.g. 80x160, 105x105, 155x220) or one number for a square. "
+        + "Default: 80x160 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
     public string? ImageSize { get; set; }
 
     /// <summary>Pairs per training step.</summary>
@@ -70,6 +71,37 @@ public sealed class SignatureVerificationSettings : SampleSettings
     [DefaultValue(6)]
     public int Patience { get; set; } = 6;
 
+    /// <summary>How scans are shrunk to the input size: minpool (keep the darkest pixel of each cell) or area (average).</summary>
+    [CommandOption("--resize <MODE>")]
+    [Description("How a scan is shrunk to the input size: minpool (each pixel keeps the darkest value of its cell, so thin "
+        + "strokes keep their width and darkness), area (averaging, which fades strokes thinner than a cell) or bilinear "
+        + "(the tutorials' transforms.Resize). Default: minpool on real data, area on the generated set (whose paper "
+        + "noise min pooling would darken).")]
+    public string? Resize { get; set; }
+
+    /// <summary>The parsed <see cref="Resize"/>, or the default for real (<c>embedded</c> false) or generated data.</summary>
+    public ResizeMode ParsedResize(bool embedded) => Resize?.ToUpperInvariant() switch
+    {
+        "AREA" => ResizeMode.Area,
+        "BILINEAR" => ResizeMode.Bilinear,
+        "MINPOOL" => ResizeMode.MinPool,
+        _ => embedded ? ResizeMode.Area : ResizeMode.MinPool,
+    };
+
+    /// <summary>Share of training pairs taken from the CSV; the rest are made from the training writers' folders.</summary>
+    [CommandOption("--csv-share <FRACTION>")]
+    [Description("Share of training pairs drawn from train_data.csv; the rest are made from the training writers' folders "
+        + "(genuine-genuine, genuine-forgery of the same writer, genuine of another writer). 1 = the CSV pairs only, as the tutorials.")]
+    [DefaultValue(0.5)]
+    public double CsvShare { get; set; } = 0.5;
+
+    /// <summary>Share of folder-made different pairs that pair a genuine signature with another writer's.</summary>
+    [CommandOption("--other-writer-share <FRACTION>")]
+    [Description("Among the different pairs made from the folders, the share that pairs a genuine signature with another "
+        + "writer's genuine signature instead of a skilled forgery of the same writer.")]
+    [DefaultValue(0.25)]
+    public double OtherWriterShare { get; set; } = 0.25;
+
     /// <summary>Turns off the small random affine distortion of training images.</summary>
     [CommandOption("--no-augment")]
     [Description("Train without the small random affine distortion (rotation, shear, scale, shift).")]
@@ -92,6 +124,11 @@ public sealed class SignatureVerificationSettings : SampleSettings
             return ValidationResult.Error($"--encoder must be one of {string.Join(", ", EncoderFactory.Names)} (got '{Encoder}').");
         }
 
+        if (Resize is not null && Resize.ToUpperInvariant() is not ("AREA" or "MINPOOL" or "BILINEAR"))
+        {
+            return ValidationResult.Error($"--resize must be minpool, area or bilinear (got '{Resize}').");
+        }
+
         if (ImageSize is not null && ParseSize(ImageSize) is null)
         {
             return ValidationResult.Error($"--image-size must be HEIGHTxWIDTH or one number, each 16-1024 (got '{ImageSize}').");
@@ -104,6 +141,8 @@ public sealed class SignatureVerificationSettings : SampleSettings
             RequirePositive(Patience, "--patience"),
             RequireFraction(ValidationWriters, "--validation-writers"),
             RequireFraction(TestWriters, "--test-writers"),
+            RequireShare(CsvShare, "--csv-share"),
+            RequireShare(OtherWriterShare, "--other-writer-share"),
         })
         {
             if (!check.Successful)
@@ -124,6 +163,11 @@ public sealed class SignatureVerificationSettings : SampleSettings
 
         return ValidationResult.Success();
     }
+
+    private static ValidationResult RequireShare(double value, string option) =>
+        double.IsFinite(value) && value is >= 0 and <= 1
+            ? ValidationResult.Success()
+            : ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"{option} must be between 0 and 1 (got {value})."));
 
     private static (int Height, int Width)? ParseSize(string text)
     {

@@ -269,9 +269,13 @@ public sealed record ImagePreprocessing
 
         if (h != Height || w != Width)
         {
-            x = ResizeMode == ResizeMode.Area
-                ? F.interpolate(x, new long[] { Height, Width }, mode: InterpolationMode.Area)
-                : F.interpolate(x, new long[] { Height, Width }, mode: InterpolationMode.Bilinear, align_corners: false);
+            x = ResizeMode switch
+            {
+                ResizeMode.Area => F.interpolate(x, new long[] { Height, Width }, mode: InterpolationMode.Area),
+                // min over a cell = -(max of the negated cell); adaptive pooling handles sizes that do not divide.
+                ResizeMode.MinPool => F.adaptive_max_pool2d(x.neg(), new long[] { Height, Width }).neg(),
+                _ => F.interpolate(x, new long[] { Height, Width }, mode: InterpolationMode.Bilinear, align_corners: false),
+            };
             // Scalars held explicitly (see ImageAugmentation.Apply for why): no implicit float-to-Scalar temporaries.
             using var zero = 0f.ToScalar();
             using var one = 1f.ToScalar();

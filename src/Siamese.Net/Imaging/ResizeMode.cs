@@ -11,4 +11,11 @@ public enum ResizeMode
     /// strong downscaling, which bilinear sampling would skip.
     /// </summary>
     Area = 1,
+
+    /// <summary>
+    /// Each output pixel takes the darkest (smallest) value of its source cell (adaptive min pooling): dark pen strokes
+    /// on light paper keep their full darkness at any downscale, where averaging fades a stroke thinner than a cell into
+    /// light grey. Meant for ink on paper before <see cref="ImagePreprocessing.Invert"/>; enlarging repeats pixels.
+    /// </summary>
+    MinPool = 2,
 }

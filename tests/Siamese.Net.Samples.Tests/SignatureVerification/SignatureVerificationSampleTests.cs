@@ -113,6 +113,69 @@ public sealed class SignatureVerificationSampleTests
         split.Train.Concat(split.Validation).Should().OnlyContain(p => p.First.Contains(Path.Combine(data, "train"), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Writer_pairs_stay_within_the_training_writers_pair_forgeries_with_their_writer_and_repeat_for_a_seed()
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("sign_data");
+        SignatureDatasetGenerator.Generate(data, new SignatureDatasetOptions
+        {
+            TrainWriters = 10,
+            GenuinePerWriter = 3,
+            ForgersPerWriter = 1,
+            ForgeriesPerForger = 2,
+            SamePairsPerAnchor = 1,
+            ForgedPairsPerAnchor = 1,
+            Seed = 4,
+        });
+        var split = SignatureData.Load(data, validationFraction: 0.2, testFraction: 0.2, seed: 2);
+        var store = new Siamese.Net.Data.ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Height = 16, Width = 32, Invert = true }, cacheInMemory: true);
+        var writers = split.TrainWriterImages(data);
+        writers.Select(w => w.Writer).Should().Equal(split.TrainWriters);
+        writers.Should().OnlyContain(w => w.Genuine.Count == 3 && w.Forgeries.Count == 2);
+
+        // csvShare 0: every pair is made from the folders, so each one can be checked against the writer rules.
+        var source = new WriterPairSource(split.Train, writers, store, batchSize: 16, pairsPerEpoch: 64, seed: 7,
+            csvShare: 0, otherWriterShare: 0.25, augmentation: null);
+        source.BatchesPerEpoch.Should().Be(4);
+        using (var batch = source.ReadBatch(0, 1))
+        using (var again = source.ReadBatch(0, 1))
+        {
+            batch.First.shape.Should().Equal(16, 1, 16, 32);
+            batch.First.allclose(again.First, rtol: 0, atol: 0).Should().BeTrue("a batch depends only on (seed, epoch, index)");
+            batch.Targets.IsSame.sum().item<long>().Should().Be(8, "folder pairs alternate same and different");
+        }
+
+        var genuine = writers.SelectMany(w => w.Genuine.Select(g => (g, w.Writer))).ToDictionary(x => x.g, x => x.Writer);
+        var forged = writers.SelectMany(w => w.Forgeries.Select(f => (f, w.Writer))).ToDictionary(x => x.f, x => x.Writer);
+        int skilled = 0, strangers = 0;
+        for (int b = 0; b < source.BatchesPerEpoch; b++)
+        {
+            foreach (var (first, second, label) in source.PlanBatch(3, b))
+            {
+                genuine.Should().ContainKey(first, "the reference is always a training writer's genuine signature");
+                if (label == PairLabel.Same)
+                {
+                    second.Should().NotBe(first);
+                    genuine[second].Should().Be(genuine[first]);
+                }
+                else if (forged.TryGetValue(second, out string? forger))
+                {
+                    forger.Should().Be(genuine[first], "a skilled forgery is paired with the writer it imitates");
+                    skilled++;
+                }
+                else
+                {
+                    genuine[second].Should().NotBe(genuine[first]);
+                    strangers++;
+                }
+            }
+        }
+
+        skilled.Should().BeGreaterThan(strangers, "most different pairs are skilled forgeries");
+        strangers.Should().BeGreaterThan(0);
+    }
+
     private static void AssertWithin(IReadOnlyList<Siamese.Net.Data.ImagePair> pairs, IReadOnlyList<string> writers) =>
         pairs.Should().OnlyContain(p => writers.Contains(SignatureData.WriterOf(p.First)) && writers.Contains(SignatureData.WriterOf(p.Second)));
 }

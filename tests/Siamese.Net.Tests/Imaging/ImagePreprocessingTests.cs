@@ -51,6 +51,25 @@ public class ImagePreprocessingTests
     }
 
     [Fact]
+    public void Min_pool_resize_keeps_a_thin_stroke_at_full_darkness()
+    {
+        // The same 1-pixel line: min pooling keeps it black (0) in its cell, white elsewhere, unlike area's 3/4 grey.
+        using var img = torch.ones(1, 8, 8);
+        img[.., .., 1] = torch.tensor(0f);
+        using var pooled = new ImagePreprocessing { Width = 2, Height = 2, ResizeMode = ResizeMode.MinPool }.Apply(img);
+        pooled.data<float>().ToArray().Should().Equal(0f, 1f, 0f, 1f);
+    }
+
+    [Fact]
+    public void Min_pool_resize_handles_sizes_that_do_not_divide_and_matches_pytorch()
+    {
+        // 5 -> 3 columns: PyTorch's adaptive pooling cells are [0,2), [1,4), [3,5), i.e. -adaptive_max_pool2d(-x).
+        using var row = torch.tensor(new float[] { 0.9f, 0.2f, 0.8f, 0.7f, 0.5f }, new long[] { 1, 1, 5 });
+        using var y = new ImagePreprocessing { Width = 3, Height = 1, ResizeMode = ResizeMode.MinPool }.Apply(row);
+        y.data<float>().ToArray().Should().Equal(0.2f, 0.2f, 0.5f);
+    }
+
+    [Fact]
     public void Pad_to_aspect_centres_a_wide_image_on_background_instead_of_squashing_it()
     {
         // 4 wide x 2 high black image into a square: pad 1 row of white above and below.
