@@ -142,7 +142,8 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         var roc = testScores.Roc();
         var eer = testScores.Eer();
         var atThreshold = testScores.At(calibrated.Threshold);
-        var oneShot = FaceEvaluation.OneShotAccuracy(classifier, testEmbeddings, split.Test, settings.Episodes, settings.Seed, cancellationToken);
+        var oneShot = FaceEvaluation.OneShotAccuracy(classifier, testEmbeddings, split.Test, settings.Episodes, settings.Seed, out var perSubject, cancellationToken);
+        var validationOneShot = FaceEvaluation.OneShotAccuracy(classifier, validationEmbeddings, split.Validation, settings.Episodes, settings.Seed, out _, cancellationToken);
         var crossCheck = EpisodeCrossCheck(network, split.Test, images, settings.Seed, cancellationToken);
 
         int ways = split.Test.ClassCount;
@@ -155,6 +156,8 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         table.AddRow("  balanced accuracy at that threshold", Percent(1 - ((atThreshold.FalseAcceptRate + atThreshold.FalseRejectRate) / 2)));
         table.AddRow($"{ways}-way 1-shot (OneShotClassifier, {oneShot.SampleCount} episodes)", $"{Percent(oneShot.Mean)} ± {Percent(oneShot.HalfWidth)}");
         table.AddRow($"{ways}-way 1-shot (EpisodeEvaluator cross-check, {crossCheck.SampleCount} episodes)", $"{Percent(crossCheck.Mean)} ± {Percent(crossCheck.HalfWidth)}");
+        table.AddRow("  per subject (queries right)", string.Join(", ", split.Test.ClassNames.Select((name, c) => $"{name} {F(100 * perSubject[c], "0")}")));
+        table.AddRow($"for comparison: validation subjects, {split.Validation.ClassCount}-way 1-shot", $"{Percent(validationOneShot.Mean)} ± {Percent(validationOneShot.HalfWidth)}");
         _console.Write(table);
 
         SaveFigures(output, result, roc, eer, testPairs, calibrated.Threshold, split.Test, images);
