@@ -48,7 +48,7 @@ public sealed record FaceRecipe(
     public static FaceRecipe From(FaceSimilaritySettings settings, bool embedded)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        bool conv4 = settings.Encoder == EncoderChoice.Conv4;
+        bool conv4 = settings.Encoder != EncoderChoice.FaceNet; // and SmallCnn: the same small input
         bool pairs = settings.Loss == LossChoice.Contrastive;
         (int Width, int Height) size = settings.ImageSize is { } text
             ? FaceSimilaritySettings.ParseImageSize(text) ?? throw new ArgumentException($"--image-size '{text}' is malformed.", nameof(settings))
@@ -57,7 +57,7 @@ public sealed record FaceRecipe(
         {
             (true, false) => 12,
             (true, true) => 4,
-            (false, false) => 40,
+            (false, false) => 30,
             (false, true) => 8,
         });
         return new FaceRecipe(
@@ -65,12 +65,12 @@ public sealed record FaceRecipe(
             settings.Loss,
             size.Width,
             size.Height,
-            settings.EmbeddingSize ?? (conv4 ? 128 : 32),
+            settings.EmbeddingSize ?? settings.Encoder switch { EncoderChoice.Conv4 => 0, EncoderChoice.SmallCnn => 128, _ => 32 },
             epochs,
             settings.LearningRate ?? (pairs ? TutorialLearningRate : 1e-3),
             settings.WeightDecay ?? (pairs ? 0 : 5e-4),
             Cosine: !pairs,
-            settings.Margin ?? (pairs ? TutorialMargin : 0.2),
+            settings.Margin ?? (pairs ? TutorialMargin : 0.5),
             settings.PairsPerEpoch ?? (embedded ? 1280 : 1920),
             settings.BatchSize,
             settings.SubjectsPerBatch,
@@ -81,7 +81,7 @@ public sealed record FaceRecipe(
     /// <summary>One line describing the setting, for the console.</summary>
     public string Describe()
     {
-        string network = Encoder == EncoderChoice.Conv4 ? "Conv4Encoder" : "FaceSimilarityNet";
+        string network = Encoder switch { EncoderChoice.Conv4 => "Conv4Encoder", EncoderChoice.SmallCnn => "SmallCnn", _ => "FaceSimilarityNet" };
         string schedule = (Cosine ? "cosine decay" : "constant") + (WeightDecay > 0 ? $", weight decay {WeightDecay}" : string.Empty);
         string embedding = EmbeddingSize == 0 ? "flattened feature map" : EmbeddingSize.ToString(CultureInfo.InvariantCulture);
         string data = Loss switch

@@ -234,7 +234,12 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
             EmbeddingSize = recipe.EmbeddingSize == 0 ? null : recipe.EmbeddingSize,
             NormalizeEmbeddings = recipe.Loss == LossChoice.Triplet,
         };
-        return recipe.Encoder == EncoderChoice.FaceNet ? new FaceSimilarityNet(options) : new Conv4Encoder(options);
+        return recipe.Encoder switch
+        {
+            EncoderChoice.FaceNet => new FaceSimilarityNet(options),
+            EncoderChoice.SmallCnn => new SmallCnn(options),
+            _ => new Conv4Encoder(options),
+        };
     }
 
     /// <summary>

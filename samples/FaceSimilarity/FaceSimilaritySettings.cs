@@ -33,16 +33,17 @@ public sealed class FaceSimilaritySettings : SampleSettings
     /// <summary>The encoder; <see cref="EncoderChoice.Conv4"/> by default, <see cref="EncoderChoice.FaceNet"/> is the tutorial's.</summary>
     [CommandOption("--encoder <ENCODER>")]
     [Description("conv4 (default): four Conv-BN-ReLU-MaxPool blocks (Conv4Encoder), the CPU default; " +
-                 "facenet: the tutorial's FaceSimilarityNet (3 un-pooled conv layers and an 80,000-wide fully connected layer at 100x100).")]
+                 "facenet: the tutorial's FaceSimilarityNet (3 un-pooled conv layers and an 80,000-wide fully connected layer at 100x100); " +
+                 "smallcnn: the one-shot tutorial's SmallCnn (two 5x5 conv layers with pooling, three Linear layers).")]
     [DefaultValue(EncoderChoice.Conv4)]
     public EncoderChoice Encoder { get; set; } = EncoderChoice.Conv4;
 
-    /// <summary>The training loss; <see cref="LossChoice.Prototypical"/> by default, <see cref="LossChoice.Contrastive"/> is the tutorial's.</summary>
+    /// <summary>The training loss; <see cref="LossChoice.Triplet"/> by default, <see cref="LossChoice.Contrastive"/> is the tutorial's.</summary>
     [CommandOption("--loss <LOSS>")]
-    [Description("prototypical (default): 1-shot prototypical loss on P x K batches, a rehearsal of the 1-shot test; " +
-                 "triplet: batch-hard triplet loss on P x K batches; contrastive: the tutorial's loss on random pairs (margin --margin).")]
-    [DefaultValue(LossChoice.Prototypical)]
-    public LossChoice Loss { get; set; } = LossChoice.Prototypical;
+    [Description("triplet (default): batch-hard triplet loss on P x K batches, L2-normalised embeddings; " +
+                 "prototypical: 1-shot prototypical loss on P x K batches, a rehearsal of the 1-shot test; contrastive: the tutorial's loss on random pairs.")]
+    [DefaultValue(LossChoice.Triplet)]
+    public LossChoice Loss { get; set; } = LossChoice.Triplet;
 
     /// <summary>Network input size, "N" (square) or "WxH"; null = the encoder's default.</summary>
     [CommandOption("--image-size <SIZE>")]
@@ -52,7 +53,7 @@ public sealed class FaceSimilaritySettings : SampleSettings
 
     /// <summary>Embedding size D; null = the encoder's default.</summary>
     [CommandOption("--embedding-size <D>")]
-    [Description("Embedding size: the output of a final Linear layer; 0 with conv4: no Linear layer, the flattened feature map. Default: 128 for conv4, 32 for facenet (the tutorial uses 5).")]
+    [Description("Embedding size: the output of a final Linear layer; 0 with conv4: no Linear layer, the flattened feature map. Default: 0 for conv4 (576 values at 48x56), 128 for smallcnn, 32 for facenet (the tutorial uses 5).")]
     public int? EmbeddingSize { get; set; }
 
     /// <summary>Random pairs (half same, half different) per epoch, for the contrastive loss.</summary>
@@ -93,9 +94,9 @@ public sealed class FaceSimilaritySettings : SampleSettings
     [Description("Adam weight decay (L2). Default: 0 (the tutorial's) with the contrastive loss, 5e-4 otherwise.")]
     public double? WeightDecay { get; set; }
 
-    /// <summary>Contrastive or triplet margin; null = 2 for contrastive (the tutorial's), 0.2 for triplet.</summary>
+    /// <summary>Contrastive or triplet margin; null = 2 for contrastive (the tutorial's), 0.5 for triplet.</summary>
     [CommandOption("--margin <M>")]
-    [Description("Contrastive margin (default 2, the tutorial's) or triplet margin (default 0.2, on L2-normalised embeddings).")]
+    [Description("Contrastive margin (default 2, the tutorial's) or triplet margin (default 0.5, on L2-normalised embeddings).")]
     public double? Margin { get; set; }
 
     /// <summary>Turns augmentation off (the tutorial had none).</summary>
@@ -145,9 +146,9 @@ public sealed class FaceSimilaritySettings : SampleSettings
                 return ValidationResult.Error($"--image-size must be between 8 and 512, as N or WIDTHxHEIGHT (got '{ImageSize}').");
             }
 
-            if (Encoder == EncoderChoice.Conv4 && (size.Width < 16 || size.Height < 16))
+            if (Encoder != EncoderChoice.FaceNet && (size.Width < 16 || size.Height < 16))
             {
-                return ValidationResult.Error($"--image-size must be at least 16x16 for conv4, which halves the image four times (got '{ImageSize}').");
+                return ValidationResult.Error($"--image-size must be at least 16x16 for conv4 and smallcnn, which pool the image (got '{ImageSize}').");
             }
         }
 
@@ -200,20 +201,23 @@ public sealed class FaceSimilaritySettings : SampleSettings
 /// <summary>The encoders the sample can train.</summary>
 public enum EncoderChoice
 {
-    /// <summary><see cref="Siamese.Net.Encoders.Conv4Encoder"/> with a Linear projection: the CPU default.</summary>
+    /// <summary><see cref="Siamese.Net.Encoders.Conv4Encoder"/> (the flattened feature map unless an embedding size is given): the CPU default.</summary>
     Conv4,
 
     /// <summary><see cref="Siamese.Net.Encoders.FaceSimilarityNet"/>: the tutorial's network.</summary>
     FaceNet,
+
+    /// <summary><see cref="Siamese.Net.Encoders.SmallCnn"/>: two 5x5 conv layers with pooling and three Linear layers.</summary>
+    SmallCnn,
 }
 
 /// <summary>The training losses the sample offers.</summary>
 public enum LossChoice
 {
-    /// <summary>Prototypical loss (1-shot prototypes) on P x K batches: the default.</summary>
+    /// <summary>Prototypical loss (1-shot prototypes) on P x K batches.</summary>
     Prototypical,
 
-    /// <summary>Batch-hard triplet loss on P x K batches, L2-normalised embeddings.</summary>
+    /// <summary>Batch-hard triplet loss on P x K batches, L2-normalised embeddings: the default.</summary>
     Triplet,
 
     /// <summary>Contrastive loss on balanced random pairs: the tutorial's.</summary>

@@ -30,11 +30,11 @@ public sealed class FaceSimilaritySampleTests
         code.Should().Be(ExitCodes.Success, console.Output);
         var lines = ResultLines(console.Output);
         console.Output.Should().Contain("train s1-s2 (2 subjects), validation s3-s4 (2 subjects)").And.Contain("s5-s14 (10 subjects)")
-            .And.Contain("Conv4Encoder 16x20").And.Contain("prototypical loss");
+            .And.Contain("Conv4Encoder 16x20").And.Contain("batch-hard triplet loss");
         ExpectOutputs(output, lines);
 
         // The saved classifier is the deliverable: it loads into a fresh network and knows the ten test subjects.
-        using var network = new SiameseNetwork(new Conv4Encoder(new EncoderOptions { InputHeight = 20, InputWidth = 16, EmbeddingSize = 8 }));
+        using var network = new SiameseNetwork(new Conv4Encoder(new EncoderOptions { InputHeight = 20, InputWidth = 16, EmbeddingSize = 8, NormalizeEmbeddings = true }));
         using var loaded = OneShotClassifier.Load(Path.Combine(output, FaceSimilarityCommand.ClassifierFileName), network);
         loaded.Classes.Should().HaveCount(10).And.Contain("s5").And.Contain("s14");
         loaded.Threshold.Should().NotBeNull();
@@ -65,14 +65,15 @@ public sealed class FaceSimilaritySampleTests
     }
 
     [Theory]
-    [InlineData(false, "48x56", 128, 40, 0.001, 5e-4, true)]
-    [InlineData(true, "48x56", 128, 8, 0.001, 5e-4, true)]
-    public void The_default_recipe_is_conv4_with_the_prototypical_loss(bool embedded, string size, int embedding, int epochs, double lr, double wd, bool cosine)
+    [InlineData(false, "48x56", 0, 30, 0.001, 5e-4, true)]
+    [InlineData(true, "48x56", 0, 8, 0.001, 5e-4, true)]
+    public void The_default_recipe_is_conv4_with_the_batch_hard_triplet_loss(bool embedded, string size, int embedding, int epochs, double lr, double wd, bool cosine)
     {
         var recipe = FaceRecipe.From(new FaceSimilaritySettings(), embedded);
 
         recipe.Encoder.Should().Be(EncoderChoice.Conv4);
-        recipe.Loss.Should().Be(LossChoice.Prototypical);
+        recipe.Loss.Should().Be(LossChoice.Triplet);
+        recipe.Margin.Should().Be(0.5);
         $"{recipe.Width}x{recipe.Height}".Should().Be(size);
         recipe.EmbeddingSize.Should().Be(embedding);
         recipe.Epochs.Should().Be(epochs);
