@@ -71,8 +71,15 @@ public static class FaceEvaluation
     /// classifier one random support image per subject and classifies all the other images; the result is the mean
     /// episode accuracy with its 95 % interval. The classifier's support set is cleared before and after.
     /// </summary>
+    /// <param name="classifier">The classifier (its support set is used and cleared).</param>
+    /// <param name="embeddings">Embeddings of <paramref name="subjects"/>' images, in order.</param>
+    /// <param name="subjects">The subjects.</param>
+    /// <param name="episodes">Number of episodes.</param>
+    /// <param name="seed">Seed of the support draws.</param>
+    /// <param name="perSubject">Receives, per subject, the fraction of its queries classified right over all episodes: which faces are hard.</param>
+    /// <param name="cancellationToken">Cancels between episodes.</param>
     public static AccuracyEstimate OneShotAccuracy(
-        OneShotClassifier classifier, Tensor embeddings, ImageFolderDataset subjects, int episodes, int seed, CancellationToken cancellationToken)
+        OneShotClassifier classifier, Tensor embeddings, ImageFolderDataset subjects, int episodes, int seed, out double[] perSubject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(embeddings);
@@ -80,6 +87,8 @@ public static class FaceEvaluation
         ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 2);
         var random = new Random(seed);
         var accuracies = new double[episodes];
+        var right = new int[subjects.ClassCount];
+        var asked = new int[subjects.ClassCount];
         var threshold = classifier.Threshold;
         classifier.Threshold = null; // identification: the nearest subject is the answer, no "unknown"
         try
@@ -99,7 +108,18 @@ public static class FaceEvaluation
                 }
 
                 var predictions = classifier.PredictEmbeddings(embeddings.index_select(0, tensor(queries.ToArray())));
-                int correct = queries.Where((q, i) => predictions[i].Label == subjects.ClassNames[subjects.Images[(int)q].ClassId]).Count();
+                int correct = 0;
+                for (int i = 0; i < queries.Count; i++)
+                {
+                    int truth = subjects.Images[(int)queries[i]].ClassId;
+                    asked[truth]++;
+                    if (predictions[i].Label == subjects.ClassNames[truth])
+                    {
+                        right[truth]++;
+                        correct++;
+                    }
+                }
+
                 accuracies[e] = (double)correct / queries.Count;
             }
         }
@@ -109,6 +129,7 @@ public static class FaceEvaluation
             classifier.Threshold = threshold;
         }
 
+        perSubject = right.Select((r, c) => asked[c] == 0 ? double.NaN : (double)r / asked[c]).ToArray();
         return EpisodeAccuracy.Summarize(accuracies);
     }
 

@@ -7,6 +7,7 @@ using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
 using Siamese.Net.Losses;
+using Siamese.Net.Losses.Miners;
 using Siamese.Net.Samples.Common.Cli;
 using Siamese.Net.Samples.Common.Data;
 using Siamese.Net.Samples.Common.Imaging;
@@ -35,13 +36,6 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
 
     /// <summary>File name of the tutorial-style picture of test pairs.</summary>
     public const string PairGridFileName = "pairs.png";
-
-    private const int RealImageSize = 100;
-    private const int EmbeddedImageSize = 56;
-    private const int RealEpochs = 12;
-    private const int EmbeddedEpochs = 4;
-    private const int RealPairsPerEpoch = 1920;
-    private const int EmbeddedPairsPerEpoch = 1280;
 
     private readonly IAnsiConsole _console;
 
@@ -74,9 +68,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
 
         var data = DatasetLocator.ResolveOrEmbedded(DatasetKind.AttFaces, settings.Data, "--data", () =>
             EmbeddedDataset.EnsureFaces(settings.EmbeddedDataFolder("faces"), new FaceDatasetOptions { Seed = settings.Seed }));
-        int imageSize = settings.ImageSize ?? (data.IsEmbedded ? EmbeddedImageSize : RealImageSize);
-        int epochs = settings.EpochsOr(data.IsEmbedded ? EmbeddedEpochs : RealEpochs);
-        int pairsPerEpoch = settings.PairsPerEpoch ?? (data.IsEmbedded ? EmbeddedPairsPerEpoch : RealPairsPerEpoch);
+        var recipe = FaceRecipe.From(settings, data.IsEmbedded);
 
         var faces = ImageFolderDataset.Load(data.Path, new ImageFolderOptions { Extensions = [".pgm", ".png", ".jpg", ".jpeg", ".bmp"] });
         var split = FaceSplit.Create(faces, settings.SplitKind, settings.ValidationSubjects);
@@ -86,44 +78,57 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         _console.MarkupLine($"[bold]Subjects:[/] train {Markup.Escape(FaceSplit.Describe(split.Train))}, validation {Markup.Escape(FaceSplit.Describe(split.Validation))}, " +
                             $"test (unseen) {Markup.Escape(FaceSplit.Describe(split.Test))}");
 
-        // The tutorial's input: grey, resized to a square, ToTensor only (no mean/std). BackgroundValue is the dark
-        // backdrop of the AT&T photographs: what augmentation shifts into view.
-        var preprocessing = new ImagePreprocessing { Width = imageSize, Height = imageSize, BackgroundValue = 0.3f };
+        var preprocessing = Preprocessing(recipe);
         var images = new ImageStore(preprocessing, cacheInMemory: true);
         var augmentation = settings.NoAugment ? null : FaceAugmentation;
-        var training = new BalancedPairSource(
-            split.Train, images, new BatchOptions { BatchSize = settings.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, pairsPerEpoch);
-        var validationPairs = BalancedValidationPairs(split.Validation, settings.Seed);
-        var validation = new PairListSource(validationPairs, images, new BatchOptions { BatchSize = 256, Seed = settings.Seed }, shuffle: false);
 
         torch.manual_seed(settings.Seed);
-        var encoderOptions = new EncoderOptions { InputHeight = imageSize, InputWidth = imageSize, EmbeddingSize = settings.EmbeddingSize };
-        using var network = new SiameseNetwork(new FaceSimilarityNet(encoderOptions));
-        using var loss = new ContrastiveLoss(margin: settings.Margin);
+        using var network = new SiameseNetwork(CreateEncoder(recipe));
         var trainer = new SiameseTrainer(new SiameseTrainerOptions
         {
-            Epochs = epochs,
-            LearningRate = settings.LearningRate,
-            WeightDecay = 0, // the tutorial's Adam has none
+            Epochs = recipe.Epochs,
+            LearningRate = recipe.LearningRate,
+            WeightDecay = recipe.WeightDecay,
+            Schedule = recipe.Cosine ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant,
+            MinLearningRate = recipe.LearningRate / 100,
             Seed = settings.Seed,
-            Monitor = TrainingMetric.ValidationRocAuc,
+            // Pairs: the validation ROC AUC. Episodes: their loss, since the few-way validation accuracy saturates at 1.
+            Monitor = recipe.Loss == LossChoice.Contrastive ? TrainingMetric.ValidationRocAuc : TrainingMetric.ValidationLoss,
             KeepBest = true,
             LogEverySteps = 5,
         }, new ConsoleTrainerLogger(_console));
 
-        _console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]Training:[/] FaceSimilarityNet {imageSize}x{imageSize} → {settings.EmbeddingSize}, contrastive loss (margin {settings.Margin}), " +
-            $"Adam {settings.LearningRate}, {epochs} epochs x {pairsPerEpoch} random pairs (half same) in batches of {settings.BatchSize}, " +
-            $"augmentation {(augmentation is null ? "off" : "on")}; validation: {validationPairs.Count} pairs of the validation subjects"));
+        _console.MarkupLine($"[bold]Training:[/] {Markup.Escape(recipe.Describe())}, augmentation {(augmentation is null ? "off" : "on")}");
 
         var trainClock = Stopwatch.StartNew();
-        var result = TrainingProgressBar.Run(_console, "Training FaceSimilarityNet", epochs, training.BatchesPerEpoch, bar =>
+        TrainingResult result;
+        if (recipe.Loss == LossChoice.Contrastive)
         {
-            var progress = TrainerProgress.For(bar);
-            return trainer.Fit(network, loss, training, validation, progress, cancellationToken);
-        });
+            var training = new BalancedPairSource(
+                split.Train, images, new BatchOptions { BatchSize = recipe.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, recipe.PairsPerEpoch);
+            var validationPairs = BalancedValidationPairs(split.Validation, settings.Seed);
+            var validation = new PairListSource(validationPairs, images, new BatchOptions { BatchSize = 256, Seed = settings.Seed }, shuffle: false);
+            _console.MarkupLine($"[bold]Validation:[/] {validationPairs.Count} pairs of the validation subjects (best epoch: highest ROC AUC)");
+            using var loss = new ContrastiveLoss(margin: recipe.Margin);
+            result = TrainingProgressBar.Run(_console, "Training", recipe.Epochs, training.BatchesPerEpoch,
+                bar => trainer.Fit(network, loss, training, validation, TrainerProgress.For(bar), cancellationToken));
+        }
+        else
+        {
+            int subjects = Math.Min(recipe.SubjectsPerBatch, split.Train.ClassCount);
+            var training = new MPerClassBatchSource(split.Train, images, subjects, recipe.ImagesPerSubject, settings.Seed, augmentation, recipe.BatchesPerEpoch);
+            var validation = ValidationEpisodes(split.Validation, images, settings.Seed);
+            _console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"[bold]Validation:[/] {validation.BatchesPerEpoch} {split.Validation.ClassCount}-way 1-shot episodes of the validation subjects (best epoch: lowest loss)"));
+            using MetricLoss loss = recipe.Loss == LossChoice.Triplet
+                ? new TripletMarginLoss(recipe.Margin, new BatchHardTripletMiner())
+                : new PrototypicalLoss(shots: 1);
+            result = TrainingProgressBar.Run(_console, "Training", recipe.Epochs, training.BatchesPerEpoch,
+                bar => trainer.Fit(network, loss, training, validation, TrainerProgress.For(bar), cancellationToken));
+        }
+
         trainClock.Stop();
-        ReportHistory(result, trainClock.Elapsed);
+        ReportHistory(result, trainClock.Elapsed, recipe.Loss == LossChoice.Contrastive);
 
         // Everything below goes through the classifier a user would load: its preprocessing and encoder.
         using var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { TopK = 3 });
@@ -137,7 +142,8 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         var roc = testScores.Roc();
         var eer = testScores.Eer();
         var atThreshold = testScores.At(calibrated.Threshold);
-        var oneShot = FaceEvaluation.OneShotAccuracy(classifier, testEmbeddings, split.Test, settings.Episodes, settings.Seed, cancellationToken);
+        var oneShot = FaceEvaluation.OneShotAccuracy(classifier, testEmbeddings, split.Test, settings.Episodes, settings.Seed, out var perSubject, cancellationToken);
+        var validationOneShot = FaceEvaluation.OneShotAccuracy(classifier, validationEmbeddings, split.Validation, settings.Episodes, settings.Seed, out _, cancellationToken);
         var crossCheck = EpisodeCrossCheck(network, split.Test, images, settings.Seed, cancellationToken);
 
         int ways = split.Test.ClassCount;
@@ -150,6 +156,8 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         table.AddRow("  balanced accuracy at that threshold", Percent(1 - ((atThreshold.FalseAcceptRate + atThreshold.FalseRejectRate) / 2)));
         table.AddRow($"{ways}-way 1-shot (OneShotClassifier, {oneShot.SampleCount} episodes)", $"{Percent(oneShot.Mean)} ± {Percent(oneShot.HalfWidth)}");
         table.AddRow($"{ways}-way 1-shot (EpisodeEvaluator cross-check, {crossCheck.SampleCount} episodes)", $"{Percent(crossCheck.Mean)} ± {Percent(crossCheck.HalfWidth)}");
+        table.AddRow("  per subject (queries right)", string.Join(", ", split.Test.ClassNames.Select((name, c) => $"{name} {F(100 * perSubject[c], "0")}")));
+        table.AddRow($"for comparison: validation subjects, {split.Validation.ClassCount}-way 1-shot", $"{Percent(validationOneShot.Mean)} ± {Percent(validationOneShot.HalfWidth)}");
         _console.Write(table);
 
         SaveFigures(output, result, roc, eer, testPairs, calibrated.Threshold, split.Test, images);
@@ -203,6 +211,48 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         return same.Concat(different).ToArray();
     }
 
+    /// <summary>
+    /// The input pipeline of a recipe. The tutorial's (FaceSimilarityNet): grey, resized, ToTensor only. Conv4: the
+    /// same, then standardised with the AT&amp;T pixel mean and spread so the first layer sees zero-centred inputs.
+    /// BackgroundValue is the dark backdrop of the AT&amp;T photographs: what augmentation shifts into view.
+    /// </summary>
+    public static ImagePreprocessing Preprocessing(FaceRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        var plain = new ImagePreprocessing { Width = recipe.Width, Height = recipe.Height, BackgroundValue = 0.3f };
+        return recipe.Encoder == EncoderChoice.FaceNet ? plain : plain with { Mean = [0.45f], Std = [0.2f] };
+    }
+
+    /// <summary>The recipe's encoder, initialised from the current torch seed.</summary>
+    public static ImageEncoder CreateEncoder(FaceRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        var options = new EncoderOptions
+        {
+            InputHeight = recipe.Height,
+            InputWidth = recipe.Width,
+            EmbeddingSize = recipe.EmbeddingSize == 0 ? null : recipe.EmbeddingSize,
+            NormalizeEmbeddings = recipe.Loss == LossChoice.Triplet,
+        };
+        return recipe.Encoder switch
+        {
+            EncoderChoice.FaceNet => new FaceSimilarityNet(options),
+            EncoderChoice.SmallCnn => new SmallCnn(options),
+            _ => new Conv4Encoder(options),
+        };
+    }
+
+    /// <summary>
+    /// Fixed N-way 1-shot episodes of the validation subjects (every subject, 1 support and every other image as
+    /// queries): what picks the best epoch of the episodic losses.
+    /// </summary>
+    public static EpisodeSource ValidationEpisodes(ImageFolderDataset subjects, ImageStore images, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(subjects);
+        int queries = Enumerable.Range(0, subjects.ClassCount).Select(c => subjects.ImagesOfClass(c).Count).Min() - 1;
+        return new EpisodeSource(subjects, images, ways: subjects.ClassCount, shots: 1, queriesPerClass: queries, episodesPerEpoch: 40, seed: seed + 2);
+    }
+
     private static AccuracyEstimate EpisodeCrossCheck(SiameseNetwork network, ImageFolderDataset test, ImageStore images, int seed, CancellationToken cancellationToken)
     {
         int queries = test.ClassNames.Select((_, c) => test.ImagesOfClass(c).Count).Min() - 1;
@@ -210,9 +260,10 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         return EpisodeEvaluator.Evaluate(network, episodes.ReadEpoch(0, cancellationToken), network.Distance, cancellationToken: cancellationToken);
     }
 
-    private void ReportHistory(TrainingResult result, TimeSpan elapsed)
+    private void ReportHistory(TrainingResult result, TimeSpan elapsed, bool pairs)
     {
-        var table = new Table().Title("Validation subjects per epoch").AddColumn("epoch").AddColumn("train loss").AddColumn("val loss").AddColumn("val AUC").AddColumn("val EER");
+        var table = new Table().Title("Validation subjects per epoch").AddColumn("epoch").AddColumn("train loss").AddColumn("val loss")
+            .AddColumn(pairs ? "val AUC" : "val 1-shot").AddColumn(pairs ? "val EER" : "lr");
         foreach (var record in result.History)
         {
             var v = record.Validation;
@@ -221,13 +272,13 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
                 (record.Epoch + 1).ToString(CultureInfo.InvariantCulture) + mark,
                 F(record.TrainingLoss, "0.0000"),
                 v is null ? "-" : F(v.Loss, "0.0000"),
-                v?.RocAuc is double auc ? F(auc, "0.0000") : "-",
-                v?.Eer is double e ? Percent(e) : "-");
+                pairs ? (v?.RocAuc is double auc ? F(auc, "0.0000") : "-") : (v?.Accuracy is double a ? Percent(a) : "-"),
+                pairs ? (v?.Eer is double e ? Percent(e) : "-") : F(record.LearningRate, "0.00000"));
         }
 
         _console.Write(table);
         _console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]Trained[/] in {elapsed.TotalSeconds:0} s; kept epoch {(result.BestEpoch ?? 0) + 1} (best validation AUC {result.BestMetric ?? double.NaN:0.0000}, marked *)"));
+            $"[bold]Trained[/] in {elapsed.TotalSeconds:0} s; kept epoch {(result.BestEpoch ?? 0) + 1} (best validation {(pairs ? "AUC" : "loss")} {result.BestMetric ?? double.NaN:0.0000}, marked *)"));
     }
 
     private static void SaveFigures(string output, TrainingResult result, RocCurve roc, EqualErrorRate eer, FacePairs pairs, double threshold, ImageFolderDataset test, ImageStore images)
@@ -235,7 +286,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"),
             result.History.Select(r => r.TrainingLoss).ToArray(),
             result.History.Select(r => r.Validation?.Loss ?? double.NaN).ToArray(),
-            "Contrastive loss per epoch (validation: held-out subjects)");
+            "Training loss per epoch (validation: held-out subjects)");
         SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, eer.Rate,
             "ROC on unseen subjects (all pairs)");
         SamplePlots.SaveDistanceHistograms(Path.Combine(output, "distances.png"),

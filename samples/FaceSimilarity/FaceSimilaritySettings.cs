@@ -26,43 +26,78 @@ public sealed class FaceSimilaritySettings : SampleSettings
 
     /// <summary>Training subjects held out (subject-disjoint) for model selection and threshold calibration.</summary>
     [CommandOption("--validation-subjects <N>")]
-    [Description("Training subjects held out as validation (the last ones before the test subjects): they pick the best epoch and calibrate the threshold. Default 5.")]
-    [DefaultValue(5)]
-    public int ValidationSubjects { get; set; } = 5;
+    [Description("Training subjects held out as validation (the last ones before the test subjects): they pick the best epoch and calibrate the threshold. Default 4.")]
+    [DefaultValue(4)]
+    public int ValidationSubjects { get; set; } = 4;
 
-    /// <summary>Side of the square network input.</summary>
-    [CommandOption("--image-size <PIXELS>")]
-    [Description("Images are resized to this square size (the tutorial's 100). Default: 100 for real data, 56 for the generated faces.")]
-    public int? ImageSize { get; set; }
+    /// <summary>The encoder; <see cref="EncoderChoice.Conv4"/> by default, <see cref="EncoderChoice.FaceNet"/> is the tutorial's.</summary>
+    [CommandOption("--encoder <ENCODER>")]
+    [Description("conv4 (default): four Conv-BN-ReLU-MaxPool blocks (Conv4Encoder), the CPU default; " +
+                 "facenet: the tutorial's FaceSimilarityNet (3 un-pooled conv layers and an 80,000-wide fully connected layer at 100x100); " +
+                 "smallcnn: the one-shot tutorial's SmallCnn (two 5x5 conv layers with pooling, three Linear layers).")]
+    [DefaultValue(EncoderChoice.Conv4)]
+    public EncoderChoice Encoder { get; set; } = EncoderChoice.Conv4;
 
-    /// <summary>Embedding size D of FaceSimilarityNet's last layer.</summary>
+    /// <summary>The training loss; <see cref="LossChoice.Triplet"/> by default, <see cref="LossChoice.Contrastive"/> is the tutorial's.</summary>
+    [CommandOption("--loss <LOSS>")]
+    [Description("triplet (default): batch-hard triplet loss on P x K batches, L2-normalised embeddings; " +
+                 "prototypical: 1-shot prototypical loss on P x K batches, a rehearsal of the 1-shot test; contrastive: the tutorial's loss on random pairs.")]
+    [DefaultValue(LossChoice.Triplet)]
+    public LossChoice Loss { get; set; } = LossChoice.Triplet;
+
+    /// <summary>Network input size, "N" (square) or "WxH"; null = the encoder's default.</summary>
+    [CommandOption("--image-size <SIZE>")]
+    [Description("Input size: N (square) or WIDTHxHEIGHT. Default: 48x56 for conv4 (the AT&T aspect, 92x112 halved), " +
+                 "100 (100x100, the tutorial's) for facenet; generated faces: 48x56 and 56.")]
+    public string? ImageSize { get; set; }
+
+    /// <summary>Embedding size D; null = the encoder's default.</summary>
     [CommandOption("--embedding-size <D>")]
-    [Description("Output size of FaceSimilarityNet's last layer (the tutorial uses 5). Default 32.")]
-    [DefaultValue(32)]
-    public int EmbeddingSize { get; set; } = 32;
+    [Description("Embedding size: the output of a final Linear layer; 0 with conv4: no Linear layer, the flattened feature map. Default: 0 for conv4 (576 values at 48x56), 128 for smallcnn, 32 for facenet (the tutorial uses 5).")]
+    public int? EmbeddingSize { get; set; }
 
-    /// <summary>Random pairs (half same, half different) per epoch.</summary>
+    /// <summary>Random pairs (half same, half different) per epoch, for the contrastive loss.</summary>
     [CommandOption("--pairs-per-epoch <N>")]
-    [Description("Random training pairs per epoch, half same and half different, fresh each epoch. Default: 1920 real, 1280 generated.")]
+    [Description("Contrastive loss: random training pairs per epoch, half same and half different, fresh each epoch. Default: 1920 real, 1280 generated.")]
     public int? PairsPerEpoch { get; set; }
 
-    /// <summary>Pairs per batch.</summary>
+    /// <summary>Pairs per batch, for the contrastive loss.</summary>
     [CommandOption("--batch-size <N>")]
-    [Description("Pairs per batch (the tutorial's 64).")]
+    [Description("Contrastive loss: pairs per batch (the tutorial's 64).")]
     [DefaultValue(64)]
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>Adam learning rate.</summary>
-    [CommandOption("--learning-rate <LR>")]
-    [Description("Adam learning rate (the tutorial's 5e-4).")]
-    [DefaultValue(5e-4)]
-    public double LearningRate { get; set; } = 5e-4;
+    /// <summary>P: subjects per batch, for the prototypical and triplet losses.</summary>
+    [CommandOption("--subjects-per-batch <P>")]
+    [Description("Prototypical / triplet loss: subjects per batch (P, at most the training subjects). Default 16.")]
+    [DefaultValue(16)]
+    public int SubjectsPerBatch { get; set; } = 16;
 
-    /// <summary>Contrastive-loss margin.</summary>
+    /// <summary>K: images per subject in a batch, for the prototypical and triplet losses.</summary>
+    [CommandOption("--images-per-subject <K>")]
+    [Description("Prototypical / triplet loss: images of each subject per batch (K; prototypical: 1 support + K-1 queries). Default 5.")]
+    [DefaultValue(5)]
+    public int ImagesPerSubject { get; set; } = 5;
+
+    /// <summary>P x K batches per epoch; null = the default for the data.</summary>
+    [CommandOption("--batches-per-epoch <N>")]
+    [Description("Prototypical / triplet loss: P x K batches per epoch. Default: 20 real, 10 generated.")]
+    public int? BatchesPerEpoch { get; set; }
+
+    /// <summary>Adam learning rate; null = 5e-4 for the contrastive loss (the tutorial's), 1e-3 otherwise.</summary>
+    [CommandOption("--learning-rate <LR>")]
+    [Description("Adam learning rate. Default: 5e-4 (the tutorial's) with the contrastive loss, constant; 1e-3 with cosine decay otherwise.")]
+    public double? LearningRate { get; set; }
+
+    /// <summary>Adam (L2) weight decay; null = 0 for the contrastive loss (the tutorial's), 5e-4 otherwise.</summary>
+    [CommandOption("--weight-decay <WD>")]
+    [Description("Adam weight decay (L2). Default: 0 (the tutorial's) with the contrastive loss, 5e-4 otherwise.")]
+    public double? WeightDecay { get; set; }
+
+    /// <summary>Contrastive or triplet margin; null = 2 for contrastive (the tutorial's), 0.5 for triplet.</summary>
     [CommandOption("--margin <M>")]
-    [Description("Contrastive-loss margin (the tutorial's 2).")]
-    [DefaultValue(2.0)]
-    public double Margin { get; set; } = 2.0;
+    [Description("Contrastive margin (default 2, the tutorial's) or triplet margin (default 0.5, on L2-normalised embeddings).")]
+    public double? Margin { get; set; }
 
     /// <summary>Turns augmentation off (the tutorial had none).</summary>
     [CommandOption("--no-augment")]
@@ -92,9 +127,9 @@ public sealed class FaceSimilaritySettings : SampleSettings
         foreach (var check in new[]
         {
             RequirePositive(ValidationSubjects, "--validation-subjects"),
-            RequirePositive(EmbeddingSize, "--embedding-size"),
             RequirePositive(PairsPerEpoch, "--pairs-per-epoch"),
             RequirePositive(BatchSize, "--batch-size"),
+            RequirePositive(BatchesPerEpoch, "--batches-per-epoch"),
             RequirePositive(Episodes, "--episodes"),
         })
         {
@@ -104,21 +139,87 @@ public sealed class FaceSimilaritySettings : SampleSettings
             }
         }
 
-        if (ImageSize is < 8 or > 512)
+        if (ImageSize is not null)
         {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--image-size must be between 8 and 512 (got {ImageSize})."));
+            if (ParseImageSize(ImageSize) is not { } size || size.Width is < 8 or > 512 || size.Height is < 8 or > 512)
+            {
+                return ValidationResult.Error($"--image-size must be between 8 and 512, as N or WIDTHxHEIGHT (got '{ImageSize}').");
+            }
+
+            if (Encoder != EncoderChoice.FaceNet && (size.Width < 16 || size.Height < 16))
+            {
+                return ValidationResult.Error($"--image-size must be at least 16x16 for conv4 and smallcnn, which pool the image (got '{ImageSize}').");
+            }
         }
 
-        if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
+        if (EmbeddingSize is < 0 || (EmbeddingSize == 0 && Encoder != EncoderChoice.Conv4))
         {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--learning-rate must be positive (got {LearningRate})."));
+            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture,
+                $"--embedding-size must be at least 1, or 0 (no projection) with conv4 (got {EmbeddingSize})."));
         }
 
-        if (!(Margin > 0 && double.IsFinite(Margin)))
+        if (SubjectsPerBatch < 2 || ImagesPerSubject < 2)
         {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--margin must be positive (got {Margin})."));
+            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture,
+                $"--subjects-per-batch and --images-per-subject must be at least 2 (got {SubjectsPerBatch} and {ImagesPerSubject})."));
+        }
+
+        if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
+        {
+            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--learning-rate must be positive (got {lr})."));
+        }
+
+        if (WeightDecay is double wd && !(wd >= 0 && double.IsFinite(wd)))
+        {
+            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--weight-decay must be 0 or more (got {wd})."));
+        }
+
+        if (Margin is double m && !(m > 0 && double.IsFinite(m)))
+        {
+            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--margin must be positive (got {m})."));
         }
 
         return ValidationResult.Success();
     }
+
+    /// <summary>"56" → (56, 56), "48x56" → (48, 56) as (width, height); null when malformed.</summary>
+    public static (int Width, int Height)? ParseImageSize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Trim().ToUpperInvariant().Split('X');
+        if (parts.Length is < 1 or > 2 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            return null;
+        }
+
+        int width = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        int height = parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : width;
+        return (width, height);
+    }
+}
+
+/// <summary>The encoders the sample can train.</summary>
+public enum EncoderChoice
+{
+    /// <summary><see cref="Siamese.Net.Encoders.Conv4Encoder"/> (the flattened feature map unless an embedding size is given): the CPU default.</summary>
+    Conv4,
+
+    /// <summary><see cref="Siamese.Net.Encoders.FaceSimilarityNet"/>: the tutorial's network.</summary>
+    FaceNet,
+
+    /// <summary><see cref="Siamese.Net.Encoders.SmallCnn"/>: two 5x5 conv layers with pooling and three Linear layers.</summary>
+    SmallCnn,
+}
+
+/// <summary>The training losses the sample offers.</summary>
+public enum LossChoice
+{
+    /// <summary>Prototypical loss (1-shot prototypes) on P x K batches.</summary>
+    Prototypical,
+
+    /// <summary>Batch-hard triplet loss on P x K batches, L2-normalised embeddings: the default.</summary>
+    Triplet,
+
+    /// <summary>Contrastive loss on balanced random pairs: the tutorial's.</summary>
+    Contrastive,
 }

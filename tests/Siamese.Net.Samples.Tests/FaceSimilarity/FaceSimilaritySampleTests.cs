@@ -13,7 +13,7 @@ namespace Siamese.Net.Samples.Tests.FaceSimilarity;
 public sealed class FaceSimilaritySampleTests
 {
     [Fact]
-    public void One_epoch_on_generated_faces_ends_with_the_result_lines_and_writes_every_output()
+    public void One_epoch_of_the_default_recipe_ends_with_the_result_lines_and_writes_every_output()
     {
         using var temp = new TempFolder();
         string data = temp.Sub("faces");
@@ -23,12 +23,89 @@ public sealed class FaceSimilaritySampleTests
         console.Profile.Width = 160;
 
         int code = SampleHost.Run<FaceSimilarityCommand>(
-            ["--data", data, "--output", output, "--epochs", "1", "--image-size", "24", "--embedding-size", "8",
-             "--pairs-per-epoch", "64", "--batch-size", "32", "--validation-subjects", "2", "--episodes", "20"],
+            ["--data", data, "--output", output, "--epochs", "1", "--image-size", "16x20", "--embedding-size", "8",
+             "--subjects-per-batch", "2", "--images-per-subject", "3", "--batches-per-epoch", "2", "--validation-subjects", "2", "--episodes", "20"],
             "FaceSimilarity", "test", console);
 
         code.Should().Be(ExitCodes.Success, console.Output);
-        var lines = console.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = ResultLines(console.Output);
+        console.Output.Should().Contain("train s1-s2 (2 subjects), validation s3-s4 (2 subjects)").And.Contain("s5-s14 (10 subjects)")
+            .And.Contain("Conv4Encoder 16x20").And.Contain("batch-hard triplet loss");
+        ExpectOutputs(output, lines);
+
+        // The saved classifier is the deliverable: it loads into a fresh network and knows the ten test subjects.
+        using var network = new SiameseNetwork(new Conv4Encoder(new EncoderOptions { InputHeight = 20, InputWidth = 16, EmbeddingSize = 8, NormalizeEmbeddings = true }));
+        using var loaded = OneShotClassifier.Load(Path.Combine(output, FaceSimilarityCommand.ClassifierFileName), network);
+        loaded.Classes.Should().HaveCount(10).And.Contain("s5").And.Contain("s14");
+        loaded.Threshold.Should().NotBeNull();
+        loaded.Predict(Path.Combine(data, "s5", "1.pgm")).Label.Should().Be("s5", "its own support image is at distance zero");
+    }
+
+    [Fact]
+    public void The_tutorials_setting_trains_FaceSimilarityNet_with_the_contrastive_loss_on_pairs()
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("faces");
+        FaceDatasetGenerator.Generate(data, new FaceDatasetOptions { Subjects = 14, ImagesPerSubject = 4, Seed = 3 });
+        string output = temp.Sub("out");
+        var console = new TestConsole();
+        console.Profile.Width = 160;
+
+        int code = SampleHost.Run<FaceSimilarityCommand>(
+            ["--data", data, "--output", output, "--epochs", "1", "--encoder", "facenet", "--loss", "contrastive", "--image-size", "24",
+             "--embedding-size", "5", "--pairs-per-epoch", "64", "--batch-size", "32", "--validation-subjects", "2", "--episodes", "20"],
+            "FaceSimilarity", "test", console);
+
+        code.Should().Be(ExitCodes.Success, console.Output);
+        console.Output.Should().Contain("FaceSimilarityNet 24x24 → 5").And.Contain("contrastive loss (margin 2)").And.Contain("Adam 0.0005 (constant)");
+        ExpectOutputs(output, ResultLines(console.Output));
+        using var network = new SiameseNetwork(new FaceSimilarityNet(new EncoderOptions { InputHeight = 24, InputWidth = 24, EmbeddingSize = 5 }));
+        using var loaded = OneShotClassifier.Load(Path.Combine(output, FaceSimilarityCommand.ClassifierFileName), network);
+        loaded.Classes.Should().HaveCount(10);
+    }
+
+    [Theory]
+    [InlineData(false, "48x56", 0, 30, 0.001, 5e-4, true)]
+    [InlineData(true, "48x56", 0, 8, 0.001, 5e-4, true)]
+    public void The_default_recipe_is_conv4_with_the_batch_hard_triplet_loss(bool embedded, string size, int embedding, int epochs, double lr, double wd, bool cosine)
+    {
+        var recipe = FaceRecipe.From(new FaceSimilaritySettings(), embedded);
+
+        recipe.Encoder.Should().Be(EncoderChoice.Conv4);
+        recipe.Loss.Should().Be(LossChoice.Triplet);
+        recipe.Margin.Should().Be(0.5);
+        $"{recipe.Width}x{recipe.Height}".Should().Be(size);
+        recipe.EmbeddingSize.Should().Be(embedding);
+        recipe.Epochs.Should().Be(epochs);
+        recipe.LearningRate.Should().Be(lr);
+        recipe.WeightDecay.Should().Be(wd);
+        recipe.Cosine.Should().Be(cosine);
+    }
+
+    [Fact]
+    public void The_tutorials_flags_give_its_network_size_loss_margin_and_optimiser()
+    {
+        var recipe = FaceRecipe.From(new FaceSimilaritySettings { Encoder = EncoderChoice.FaceNet, Loss = LossChoice.Contrastive }, embedded: false);
+
+        (recipe.Width, recipe.Height).Should().Be((100, 100));
+        recipe.Margin.Should().Be(2);
+        recipe.LearningRate.Should().Be(5e-4);
+        recipe.WeightDecay.Should().Be(0);
+        recipe.Cosine.Should().BeFalse();
+        recipe.BatchSize.Should().Be(64);
+        FaceSimilarityCommand.Preprocessing(recipe).Mean.Should().BeNull("the tutorial's input is ToTensor only");
+    }
+
+    [Theory]
+    [InlineData("56", 56, 56)]
+    [InlineData("48x56", 48, 56)]
+    [InlineData(" 48X56 ", 48, 56)]
+    public void Image_sizes_are_a_side_or_width_x_height(string text, int width, int height) =>
+        FaceSimilaritySettings.ParseImageSize(text).Should().Be((width, height));
+
+    private static string[] ResultLines(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines[^3..].Select(l => l.Split('=')[0]).Should().Equal("RESULT eer", "RESULT auc", "RESULT accuracy_10way_1shot");
         foreach (string line in lines[^3..])
         {
@@ -36,20 +113,17 @@ public sealed class FaceSimilaritySampleTests
             value.Should().BeInRange(0, 1);
         }
 
-        console.Output.Should().Contain("train s1-s2 (2 subjects), validation s3-s4 (2 subjects)").And.Contain("s5-s14 (10 subjects)");
+        return lines[^3..];
+    }
+
+    private static void ExpectOutputs(string output, string[] resultLines)
+    {
         foreach (string file in new[] { "loss.png", "roc.png", "distances.png", FaceSimilarityCommand.PairGridFileName, "results.txt", FaceSimilarityCommand.ClassifierFileName })
         {
             new FileInfo(Path.Combine(output, file)).Length.Should().BeGreaterThan(0, file);
         }
 
-        File.ReadAllText(Path.Combine(output, "results.txt")).Should().Be(string.Join("\n", lines[^3..]) + "\n");
-
-        // The saved classifier is the deliverable: it loads into a fresh network and knows the ten test subjects.
-        using var network = new SiameseNetwork(new FaceSimilarityNet(new EncoderOptions { InputHeight = 24, InputWidth = 24, EmbeddingSize = 8 }));
-        using var loaded = OneShotClassifier.Load(Path.Combine(output, FaceSimilarityCommand.ClassifierFileName), network);
-        loaded.Classes.Should().HaveCount(10).And.Contain("s5").And.Contain("s14");
-        loaded.Threshold.Should().NotBeNull();
-        loaded.Predict(Path.Combine(data, "s5", "1.pgm")).Label.Should().Be("s5", "its own support image is at distance zero");
+        File.ReadAllText(Path.Combine(output, "results.txt")).Should().Be(string.Join("\n", resultLines) + "\n");
     }
 
     [Fact]
@@ -87,6 +161,9 @@ public sealed class FaceSimilaritySampleTests
     [Theory]
     [InlineData(new[] { "--split", "random" }, "--split must be 'unseen' or 'tutorial'")]
     [InlineData(new[] { "--image-size", "4" }, "--image-size must be between 8 and 512")]
+    [InlineData(new[] { "--image-size", "12x40" }, "at least 16x16 for conv4")]
+    [InlineData(new[] { "--encoder", "facenet", "--embedding-size", "0" }, "--embedding-size must be at least 1, or 0 (no projection) with conv4")]
+    [InlineData(new[] { "--images-per-subject", "1" }, "--images-per-subject must be at least 2")]
     [InlineData(new[] { "--episodes", "0" }, "--episodes must be at least 1")]
     public void Bad_options_exit_with_the_usage_code_and_say_why(string[] args, string expected)
     {
@@ -111,6 +188,6 @@ public sealed class FaceSimilaritySampleTests
         int code = SampleHost.Run<FaceSimilarityCommand>(["--data", data, "--output", temp.Sub("out")], "FaceSimilarity", "test", console);
 
         code.Should().Be(ExitCodes.Failure);
-        console.Output.Should().Contain("has 12 subjects").And.Contain("needs at least 17");
+        console.Output.Should().Contain("has 12 subjects").And.Contain("needs at least 16");
     }
 }
