@@ -130,11 +130,12 @@ public sealed record ImageAugmentation
         // grid_sample fills with zeros outside the image; shifting by the fill value makes that the background.
         // Every Scalar is created and held explicitly until the op returns: an implicit float-to-Scalar conversion
         // leaves a temporary that the GC may finalize (freeing its native handle) while libtorch still reads it,
-        // which was seen as a corrupt c10::Scalar under load on the loader's threads.
+        // which was seen as a corrupt c10::Scalar under load on the loader's threads. TorchSharp's one-argument
+        // add/sub (and Tensor + Tensor) create such a temporary for alpha internally, so alpha is passed too.
         using var fill = fillValue.ToScalar();
         using var zero = 0f.ToScalar();
         using var one = 1f.ToScalar();
-        var warped = F.grid_sample(x.sub(fill), grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).add_(fill);
+        var warped = F.grid_sample(x.sub(fill), grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).add_(fill, one);
 
         if (CropFraction < 1)
         {
@@ -236,8 +237,10 @@ public sealed record ImageAugmentation
         // Pixel centres in [-1, 1] (align_corners = false), computed here rather than with scalar tensor arithmetic.
         var x = torch.tensor(PixelCentres(width), new long[] { 1, 1, width });
         var y = torch.tensor(PixelCentres(height), new long[] { 1, height, 1 });
-        var gx = (theta[.., 0] * x) + (theta[.., 1] * y) + theta[.., 2];
-        var gy = (theta[.., 3] * x) + (theta[.., 4] * y) + theta[.., 5];
+        // Explicit alpha: TorchSharp's Tensor + Tensor passes a temporary alpha Scalar that the GC may free mid-call.
+        using var one = 1f.ToScalar();
+        var gx = (theta[.., 0] * x).add(theta[.., 1] * y, one).add_(theta[.., 2], one);
+        var gy = (theta[.., 3] * x).add(theta[.., 4] * y, one).add_(theta[.., 5], one);
         return torch.stack(new[] { gx, gy }, -1);
     }
 

@@ -291,7 +291,7 @@ public sealed record ImagePreprocessing
         if (Invert)
         {
             using var one = 1f.ToScalar();
-            x = x.neg().add_(one);
+            x = x.neg().add_(one, one); // alpha explicit: TorchSharp's add_(Scalar) makes an unrooted temporary for it
         }
 
         if (_mean is not null || _std is not null)
