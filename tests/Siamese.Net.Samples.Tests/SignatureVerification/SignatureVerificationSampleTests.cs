@@ -10,6 +10,18 @@ public sealed class SignatureVerificationSampleTests
 {
     private static readonly string[] ResultNames = ["eer", "auc", "accuracy"];
 
+    /// <summary>Three genuine signatures and two forgeries per writer, one pair of each kind per anchor: enough for
+    /// the data-handling tests, small enough to generate in milliseconds.</summary>
+    private static readonly SignatureDatasetOptions SmallWriterSet = new()
+    {
+        GenuinePerWriter = 3,
+        ForgersPerWriter = 1,
+        ForgeriesPerForger = 2,
+        SamePairsPerAnchor = 1,
+        ForgedPairsPerAnchor = 1,
+        Seed = 4,
+    };
+
     [Fact]
     public void One_epoch_on_a_tiny_set_without_test_folder_writes_every_artefact_and_ends_with_the_result_lines()
     {
@@ -56,16 +68,7 @@ public sealed class SignatureVerificationSampleTests
     {
         using var temp = new TempFolder();
         string data = temp.Sub("sign_data");
-        SignatureDatasetGenerator.Generate(data, new SignatureDatasetOptions
-        {
-            TrainWriters = 12,
-            GenuinePerWriter = 3,
-            ForgersPerWriter = 1,
-            ForgeriesPerForger = 2,
-            SamePairsPerAnchor = 1,
-            ForgedPairsPerAnchor = 1,
-            Seed = 4,
-        });
+        SignatureDatasetGenerator.Generate(data, SmallWriterSet with { TrainWriters = 12 });
 
         var split = SignatureData.Load(data, validationFraction: 0.2, testFraction: 0.25, seed: 9);
         var again = SignatureData.Load(data, validationFraction: 0.2, testFraction: 0.25, seed: 9);
@@ -91,17 +94,7 @@ public sealed class SignatureVerificationSampleTests
     {
         using var temp = new TempFolder();
         string data = temp.Sub("sign_data");
-        SignatureDatasetGenerator.Generate(data, new SignatureDatasetOptions
-        {
-            TrainWriters = 8,
-            TestWriters = 3,
-            GenuinePerWriter = 3,
-            ForgersPerWriter = 1,
-            ForgeriesPerForger = 2,
-            SamePairsPerAnchor = 1,
-            ForgedPairsPerAnchor = 1,
-            Seed = 4,
-        });
+        SignatureDatasetGenerator.Generate(data, SmallWriterSet with { TrainWriters = 8, TestWriters = 3 });
 
         var split = SignatureData.Load(data, validationFraction: 0.25, testFraction: 0.5, seed: 1);
 
@@ -118,16 +111,7 @@ public sealed class SignatureVerificationSampleTests
     {
         using var temp = new TempFolder();
         string data = temp.Sub("sign_data");
-        SignatureDatasetGenerator.Generate(data, new SignatureDatasetOptions
-        {
-            TrainWriters = 10,
-            GenuinePerWriter = 3,
-            ForgersPerWriter = 1,
-            ForgeriesPerForger = 2,
-            SamePairsPerAnchor = 1,
-            ForgedPairsPerAnchor = 1,
-            Seed = 4,
-        });
+        SignatureDatasetGenerator.Generate(data, SmallWriterSet with { TrainWriters = 10 });
         var split = SignatureData.Load(data, validationFraction: 0.2, testFraction: 0.2, seed: 2);
         var store = new Siamese.Net.Data.ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Height = 16, Width = 32, Invert = true }, cacheInMemory: true);
         var writers = split.TrainWriterImages(data);
