@@ -1,3 +1,4 @@
+using Siamese.Net.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,9 @@ public sealed class CosineDistance : IDistance
 
     /// <summary>Lower bound applied to each norm.</summary>
     public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public VectorMetric? Metric => KnownMetrics.Cosine;
 
     /// <inheritdoc />
     public string Name => "cosine";

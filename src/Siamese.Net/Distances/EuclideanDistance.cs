@@ -1,3 +1,4 @@
+using Siamese.Net.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,6 +35,9 @@ public sealed class EuclideanDistance : IDistance
 
     /// <summary>The constant added to the squared distance before the square root.</summary>
     public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public VectorMetric? Metric => KnownMetrics.Euclidean;
 
     /// <inheritdoc />
     public string Name => "euclidean";

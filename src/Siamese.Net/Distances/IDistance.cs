@@ -1,16 +1,32 @@
+using Siamese.Net.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Siamese.Net.Distances;
 
 /// <summary>
-/// A distance between embeddings: smaller means more alike. Losses, miners and the one-shot classifier take one
+/// A distance or similarity between embeddings. Losses, miners, validation and the one-shot classifier take one
 /// through this interface, so a user can swap Euclidean for cosine (or their own) everywhere at once.
 /// </summary>
+/// <remarks>
+/// A distance (<see cref="IsSimilarity"/> false) is smaller for more alike embeddings; a similarity (true: a dot
+/// product, a learned head's logit) is larger. Code that compares two values asks <see cref="DistanceExtensions"/>
+/// (<c>Margin</c>, <c>Closer</c>), so "closer" is decided in one place, as pytorch-metric-learning's
+/// <c>BaseDistance.is_inverted</c> does.
+/// </remarks>
 public interface IDistance
 {
     /// <summary>A short name for logs and saved models, e.g. <c>"euclidean"</c>.</summary>
     string Name { get; }
+
+    /// <summary>True when larger values mean more alike (a similarity); false for a distance (the default).</summary>
+    bool IsSimilarity => false;
+
+    /// <summary>
+    /// The equivalent vector metric for support indexes (<see cref="KnownMetrics"/>), or null when no vector index can
+    /// rank by this distance (a learned head); such a distance works with the tensor index only.
+    /// </summary>
+    VectorMetric? Metric => null;
 
     /// <summary>Row-wise distances between two batches of the same shape [N, D]; returns [N].</summary>
     /// <param name="first">Embeddings [N, D].</param>
