@@ -6,7 +6,7 @@ namespace Siamese.Net.Data;
 /// uniformly among classes with at least two images; a different pair is one image from each of two distinct
 /// classes chosen uniformly. Fresh pairs every epoch, fixed by (seed, epoch, batch).
 /// </summary>
-public sealed class BalancedPairSource : IndexedBatchSource<PairBatch>
+public sealed class BalancedPairSource : IndexedBatchSource<LabelledBatch>
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -41,7 +41,7 @@ public sealed class BalancedPairSource : IndexedBatchSource<PairBatch>
     public override int BatchesPerEpoch => (_pairsPerEpoch + _options.BatchSize - 1) / _options.BatchSize;
 
     /// <inheritdoc />
-    protected override PairBatch BuildBatch(int epoch, int batchIndex)
+    protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
         int count = Math.Min(_options.BatchSize, _pairsPerEpoch - (batchIndex * _options.BatchSize));
         var random = SeedMixer.Random(_options.Seed, 0xBA1, epoch, batchIndex);
@@ -79,5 +79,5 @@ public sealed class BalancedPairSource : IndexedBatchSource<PairBatch>
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<IDisposable> BatchTensors(PairBatch batch) => PairBatches.Tensors(batch);
+    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
 }

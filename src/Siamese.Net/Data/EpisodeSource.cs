@@ -99,5 +99,5 @@ public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>
 
     /// <inheritdoc />
     protected override IEnumerable<IDisposable> BatchTensors(FewShotEpisode batch) =>
-        [batch.Support, batch.SupportLabels, batch.Query, batch.QueryLabels];
+        [batch.Support, batch.SupportLabels, batch.Query, batch.QueryLabels, batch.Images, batch.Labels!];
 }

@@ -4,7 +4,7 @@ namespace Siamese.Net.Data;
 /// Produces the batches of one epoch. The sequence for a given epoch number is the same every time it is read
 /// (for a fixed seed), which is what lets a resumed training run see exactly the batches it would have seen.
 /// </summary>
-/// <typeparam name="TBatch">The batch type, e.g. <see cref="PairBatch"/> or <see cref="LabelledBatch"/>.</typeparam>
+/// <typeparam name="TBatch">The batch type, e.g. <see cref="LabelledBatch"/> or <see cref="FewShotEpisode"/>.</typeparam>
 public interface IBatchSource<out TBatch>
     where TBatch : IDisposable
 {

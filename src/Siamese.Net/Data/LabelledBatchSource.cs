@@ -51,5 +51,5 @@ public sealed class LabelledBatchSource : IndexedBatchSource<LabelledBatch>
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => [batch.Images, batch.ClassIds];
+    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
 }

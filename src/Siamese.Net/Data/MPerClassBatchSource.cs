@@ -98,5 +98,5 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => [batch.Images, batch.ClassIds];
+    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
 }

@@ -1,17 +1,17 @@
+using Siamese.Net.Losses;
 using static TorchSharp.torch;
 
 namespace Siamese.Net.Data;
 
-/// <summary>Shared assembly of pair batches.</summary>
+/// <summary>How pair sources lay out a batch: N first images, then N second images, with their pair tuples.</summary>
 internal static class PairBatches
 {
-    public static PairBatch Load(ImageStore images, BatchOptions options, int epoch, int batchIndex, string[] first, string[] second, PairLabel[] labels)
+    public static LabelledBatch Load(ImageStore images, BatchOptions options, int epoch, int batchIndex, string[] first, string[] second, PairLabel[] labels)
     {
         var aug = options.Augmentation;
         var a = images.LoadBatch(first, aug, aug is null ? null : SeedMixer.Random(options.Seed, 0xA06, epoch, batchIndex, 0));
         var b = images.LoadBatch(second, aug, aug is null ? null : SeedMixer.Random(options.Seed, 0xA06, epoch, batchIndex, 1));
-        return new PairBatch(a, b, PairTargets.FromLabels(labels));
+        using var targets = PairTargets.FromLabels(labels);
+        return new LabelledBatch(cat([a, b], 0), null, PairTuples.FromPairTargets(targets));
     }
-
-    public static IEnumerable<IDisposable> Tensors(PairBatch batch) => [batch.First, batch.Second, batch.Targets.IsSame];
 }

@@ -7,7 +7,7 @@ namespace Siamese.Net.Data;
 /// Batches of a fixed list of pairs (for example from <see cref="PairCsv"/>), reshuffled every epoch (seeded).
 /// The last batch of an epoch may be smaller.
 /// </summary>
-public sealed class PairListSource : IndexedBatchSource<PairBatch>
+public sealed class PairListSource : IndexedBatchSource<LabelledBatch>
 {
     private readonly ImagePair[] _pairs;
     private readonly ImageStore _images;
@@ -55,7 +55,7 @@ public sealed class PairListSource : IndexedBatchSource<PairBatch>
     public override int BatchesPerEpoch => (_pairs.Length + _options.BatchSize - 1) / _options.BatchSize;
 
     /// <inheritdoc />
-    protected override PairBatch BuildBatch(int epoch, int batchIndex)
+    protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
         var order = _orders.Get(epoch);
         int start = batchIndex * _options.BatchSize;
@@ -75,5 +75,5 @@ public sealed class PairListSource : IndexedBatchSource<PairBatch>
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<IDisposable> BatchTensors(PairBatch batch) => PairBatches.Tensors(batch);
+    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
 }

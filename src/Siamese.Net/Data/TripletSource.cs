@@ -5,7 +5,7 @@ namespace Siamese.Net.Data;
 /// least two images, the positive is another image of it, the negative an image of a different class. For online
 /// mining inside a batch use <see cref="MPerClassBatchSource"/> instead.
 /// </summary>
-public sealed class TripletSource : IndexedBatchSource<TripletBatch>
+public sealed class TripletSource : IndexedBatchSource<LabelledBatch>
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -40,7 +40,7 @@ public sealed class TripletSource : IndexedBatchSource<TripletBatch>
     public override int BatchesPerEpoch => (_tripletsPerEpoch + _options.BatchSize - 1) / _options.BatchSize;
 
     /// <inheritdoc />
-    protected override TripletBatch BuildBatch(int epoch, int batchIndex)
+    protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
         int count = Math.Min(_options.BatchSize, _tripletsPerEpoch - (batchIndex * _options.BatchSize));
         var random = SeedMixer.Random(_options.Seed, 0x7319, epoch, batchIndex);
@@ -69,9 +69,9 @@ public sealed class TripletSource : IndexedBatchSource<TripletBatch>
             tensors[k] = _images.LoadBatch(paths[k], aug, aug is null ? null : SeedMixer.Random(_options.Seed, 0xA07, epoch, batchIndex, k));
         }
 
-        return new TripletBatch(tensors[0], tensors[1], tensors[2]);
+        return new LabelledBatch(TorchSharp.torch.cat(tensors, 0), null, Losses.TripletTuples.Packaged(count));
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<IDisposable> BatchTensors(TripletBatch batch) => [batch.Anchor, batch.Positive, batch.Negative];
+    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
 }

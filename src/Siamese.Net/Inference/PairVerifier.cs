@@ -29,7 +29,7 @@ public static class PairVerifier
     /// <exception cref="ArgumentException">The source yielded no pairs.</exception>
     public static VerificationScores Score(
         nn.Module<Tensor, Tensor> network,
-        IBatchSource<PairBatch> pairs,
+        IBatchSource<ITrainingBatch> pairs,
         IDistance? distance = null,
         int epoch = 0,
         CancellationToken cancellationToken = default)
@@ -51,11 +51,16 @@ public static class PairVerifier
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var device = DeviceOf(network);
-                    long n = batch.Count;
-                    var embeddings = network.call(torch.cat([batch.First.to(device), batch.Second.to(device)], 0));
-                    var d = distance.Pairwise(embeddings[..(int)n], embeddings[(int)n..]);
-                    distances.AddRange(d.to(ScalarType.Float64).cpu().data<double>().ToArray());
-                    same.AddRange(batch.Targets.IsSame.cpu().data<bool>().ToArray());
+                    var embeddings = network.call(batch.Images.to(device));
+                    var pairTuples = batch.Tuples?.ToPairs() ?? (batch.Labels is { } labels ? Losses.PairTuples.AllPairs(labels) : null)
+                        ?? throw new ArgumentException("A batch has neither pair tuples nor labels to form pairs from.", nameof(pairs));
+                    var p = (Losses.PairTuples)pairTuples.ToDevice(device);
+                    var positive = distance.Pairwise(embeddings.index_select(0, p.PositiveFirst), embeddings.index_select(0, p.PositiveSecond));
+                    var negative = distance.Pairwise(embeddings.index_select(0, p.NegativeFirst), embeddings.index_select(0, p.NegativeSecond));
+                    distances.AddRange(distance.AsDistance(positive).to(ScalarType.Float64).cpu().data<double>().ToArray());
+                    same.AddRange(Enumerable.Repeat(true, (int)positive.shape[0]));
+                    distances.AddRange(distance.AsDistance(negative).to(ScalarType.Float64).cpu().data<double>().ToArray());
+                    same.AddRange(Enumerable.Repeat(false, (int)negative.shape[0]));
                 }
             }
         }

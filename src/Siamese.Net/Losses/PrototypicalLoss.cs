@@ -1,3 +1,5 @@
+using Siamese.Net.Distances;
+using Siamese.Net.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,28 +14,29 @@ namespace Siamese.Net.Losses;
 /// <remarks>
 /// Feed it batches with at least <see cref="Shots"/> + 1 images of every class (e.g. <c>MPerClassBatchSource</c> or
 /// <c>EpisodeSource</c>); where the classes sit in the batch does not matter. Distances are squared Euclidean, as in
-/// the paper: with a plain Euclidean distance the logits' range shrinks and training is slower. Train 1-shot for a
+/// the paper (the loss's <see cref="MetricLoss.Distance"/> is reported as Euclidean, which ranks the same); with a plain
+/// Euclidean distance the logits' range shrinks and training is slower. Train 1-shot for a
 /// 1-shot test and use more ways than the test (the paper: 60-way training for 20-way tests).
 /// </remarks>
 public sealed class PrototypicalLoss : MetricLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="shots">Support images per class, at least 1 (1 = one-shot prototypes).</param>
+    /// <param name="reducer">How per-query losses are combined; the mean when null.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="shots"/> is less than 1.</exception>
-    public PrototypicalLoss(int shots = 1) : base(nameof(PrototypicalLoss))
+    public PrototypicalLoss(int shots = 1, IReducer? reducer = null)
+        : base(nameof(PrototypicalLoss), new EuclideanDistance(), reducer)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
-        Shots = shots;
+        Shots = Guard.AtLeast(shots, 1);
     }
 
     /// <summary>Support images per class.</summary>
     public int Shots { get; }
 
     /// <inheritdoc />
-    public override Tensor Compute(Tensor embeddings, Tensor classIds)
+    protected override Tensor PerItem(Tensor embeddings, Tensor? labels, IndexTuples? tuples)
     {
-        LossChecks.CheckLabelled(embeddings, classIds);
-        using var scope = NewDisposeScope();
+        var classIds = RequireLabels(labels);
         long n = embeddings.shape[0];
         var same = classIds.unsqueeze(1).eq(classIds.unsqueeze(0));                      // [N, N]
         // Rank of each image within its class = how many earlier images share its class.
@@ -43,7 +46,7 @@ public sealed class PrototypicalLoss : MetricLoss
         var queries = support.logical_not().nonzero().squeeze(1);
         if (queries.shape[0] == 0)
         {
-            throw new ArgumentException($"No query images: every class has at most {Shots} image(s) in the batch; use more images per class.", nameof(classIds));
+            throw new ArgumentException($"No query images: every class has at most {Shots} image(s) in the batch; use more images per class.", nameof(labels));
         }
 
         var representatives = rank.eq(0).nonzero().squeeze(1);                            // one image per class
@@ -52,7 +55,6 @@ public sealed class PrototypicalLoss : MetricLoss
         var q = embeddings.index_select(0, queries);
         var squared = q.pow(2).sum(1, keepdim: true) - 2 * q.matmul(prototypes.t()) + prototypes.pow(2).sum(1).unsqueeze(0);
         var targets = same.index_select(0, queries).index_select(1, representatives).to(ScalarType.Int64).argmax(1);
-        var loss = nn.functional.cross_entropy(-squared.clamp_min(0), targets);
-        return loss.MoveToOuterDisposeScope();
+        return nn.functional.cross_entropy(-squared.clamp_min(0), targets, reduction: nn.Reduction.None);
     }
 }

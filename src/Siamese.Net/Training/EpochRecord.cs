@@ -20,4 +20,10 @@ public sealed record EpochRecord
 
     /// <summary>Whether this epoch was the best so far by the monitored metric.</summary>
     public bool IsBest { get; init; }
+
+    /// <summary>
+    /// Every metric of the epoch by key (<see cref="MetricKeys"/>: training loss, validation loss, AUC, EER, pair and
+    /// N-way accuracy where measured, and whatever callbacks added).
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 }

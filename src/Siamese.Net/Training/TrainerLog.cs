@@ -7,7 +7,7 @@ internal static partial class TrainerLog
 {
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
         Message = "Training {Epochs} epochs of {StepsPerEpoch} steps on {Device} with {Optimizer} (lr {LearningRate}), {Parameters} trainable parameters")]
-    public static partial void Starting(ILogger logger, int epochs, int stepsPerEpoch, string device, OptimizerKind optimizer, double learningRate, long parameters);
+    public static partial void Starting(ILogger logger, int epochs, int stepsPerEpoch, string device, string optimizer, double learningRate, long parameters);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information,
         Message = "Resuming from {Checkpoint} at epoch {Epoch}, step {Step} (global step {GlobalStep})")]
@@ -22,16 +22,16 @@ internal static partial class TrainerLog
     public static partial void EpochDone(ILogger logger, int epoch, double loss, double learningRate, double seconds);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Information,
-        Message = "Epoch {Epoch} validation: loss {Loss:G5}, accuracy {Accuracy:P2}, AUC {RocAuc}, EER {Eer}")]
+        Message = "Epoch {Epoch} validation: loss {Loss:G5}, accuracy {Accuracy:F4}, AUC {RocAuc:F4}, EER {Eer:F4}")]
     public static partial void Validated(ILogger logger, int epoch, double loss, double accuracy, double? rocAuc, double? eer);
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Information,
         Message = "Epoch {Epoch} is the best so far: {Metric} = {Value:G6}")]
-    public static partial void NewBest(ILogger logger, int epoch, TrainingMetric metric, double value);
+    public static partial void NewBest(ILogger logger, int epoch, string metric, double value);
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Information,
         Message = "Early stopping after epoch {Epoch}: {Metric} has not improved for {Patience} evaluations")]
-    public static partial void EarlyStop(ILogger logger, int epoch, TrainingMetric metric, int patience);
+    public static partial void EarlyStop(ILogger logger, int epoch, string metric, int patience);
 
     [LoggerMessage(EventId = 6008, Level = LogLevel.Debug, Message = "Checkpoint written: {Path}")]
     public static partial void CheckpointWritten(ILogger logger, string path);
@@ -50,9 +50,13 @@ internal static partial class TrainerLog
 
     [LoggerMessage(EventId = 6012, Level = LogLevel.Information,
         Message = "Training finished after {Epochs} epochs; best epoch {BestEpoch} ({Metric} = {BestValue})")]
-    public static partial void Finished(ILogger logger, int epochs, int? bestEpoch, TrainingMetric metric, double? bestValue);
+    public static partial void Finished(ILogger logger, int epochs, int? bestEpoch, string metric, double? bestValue);
 
     [LoggerMessage(EventId = 6013, Level = LogLevel.Warning,
         Message = "The best-epoch weights of the resumed run are not available ({Reason}); the best epoch is counted from epoch {Epoch}")]
     public static partial void BestUnavailable(ILogger logger, string reason, int epoch);
+
+    [LoggerMessage(EventId = 6014, Level = LogLevel.Warning,
+        Message = "Epoch {Epoch} step {Step}: the loss has seen no active tuple for {Steps} steps in a row; the batches or the miner give it nothing to learn from (check images per class and the margin)")]
+    public static partial void NoActiveTuples(ILogger logger, int epoch, int step, long steps);
 }

@@ -42,11 +42,11 @@ public sealed record TrainingCheckpoint
     /// <summary>The training seed (<see cref="SiameseTrainerOptions.Seed"/>) of the run.</summary>
     public required long Seed { get; init; }
 
-    /// <summary>The optimizer whose state the checkpoint holds.</summary>
-    public required OptimizerKind Optimizer { get; init; }
+    /// <summary>The type name of the optimizer whose state the checkpoint holds.</summary>
+    public required string Optimizer { get; init; }
 
-    /// <summary>The learning-rate schedule of the run.</summary>
-    public required LearningRateSchedule Schedule { get; init; }
+    /// <summary>The initial learning rate of each optimizer parameter group (a resume must use the same).</summary>
+    public required IReadOnlyList<double> InitialLearningRates { get; init; }
 
     /// <summary>History of the finished epochs.</summary>
     public required IReadOnlyList<EpochRecord> History { get; init; }
@@ -72,6 +72,10 @@ public sealed record TrainingCheckpoint
     /// <summary>Metric values (or null for a plain step) of every scheduler step so far, replayed on resume.</summary>
     [JsonInclude]
     internal List<double?> SchedulerSteps { get; init; } = [];
+
+    /// <summary>The saved state of each callback, by <see cref="ITrainerCallback.Name"/> (JSON text).</summary>
+    [JsonInclude]
+    internal Dictionary<string, string> CallbackStates { get; init; } = [];
 
     /// <summary>Evaluations since the last improvement of the monitored metric (early stopping counter).</summary>
     [JsonInclude]

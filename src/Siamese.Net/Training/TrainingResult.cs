@@ -7,7 +7,7 @@ public sealed record TrainingResult
     public required IReadOnlyList<EpochRecord> History { get; init; }
 
     /// <summary>The metric used to choose the best epoch and for early stopping.</summary>
-    public required TrainingMetric Monitor { get; init; }
+    public required string Monitor { get; init; }
 
     /// <summary>The best epoch by <see cref="Monitor"/>, or <c>null</c> when it was never measured.</summary>
     public int? BestEpoch { get; init; }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using System.Text.Json.Nodes;
 using Siamese.Net.Data;
+using Siamese.Net.Losses;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,12 +10,11 @@ using static TorchSharp.torch.optim.lr_scheduler;
 
 namespace Siamese.Net.Training;
 
-/// <summary>The state and loop of one <see cref="SiameseTrainer"/> run.</summary>
-/// <typeparam name="TBatch">The training batch type.</typeparam>
-/// <typeparam name="TValidation">The validation batch type.</typeparam>
-internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
-    where TBatch : IDisposable
-    where TValidation : IDisposable
+/// <summary>
+/// The state and loop of one <see cref="SiameseTrainer"/> run: forward (<c>.call</c>), loss, backward, clipping,
+/// step, NaN/Inf detection, cancellation, checkpoints and resume; user code runs in <see cref="ITrainerCallback"/>s.
+/// </summary>
+internal sealed class TrainingRun : IDisposable
 {
     /// <summary>File name of the rolling checkpoint in the checkpoint folder.</summary>
     public const string LastFileName = "last.ckpt";
@@ -23,10 +24,15 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
     private readonly SiameseTrainerOptions _options;
     private readonly ILogger _logger;
-    private readonly ITrainingTask<TBatch, TValidation> _task;
-    private readonly IBatchSource<TBatch> _training;
-    private readonly IBatchSource<TValidation>? _validation;
-    private readonly TrainingMetric _monitor;
+    private readonly nn.Module<Tensor, Tensor> _network;
+    private readonly MetricLoss _loss;
+    private readonly IReadOnlyList<nn.Module> _modules;
+    private readonly IBatchSource<ITrainingBatch> _training;
+    private readonly IBatchSource<ITrainingBatch>? _validation;
+    private readonly string _monitor;
+    private readonly IReadOnlyList<ITrainerCallback> _callbacks;
+    private readonly TrainerContext _context;
+    private readonly IReadOnlyList<double> _initialLearningRates;
     private readonly MetricMode _mode;
     private readonly IProgress<TrainingProgress>? _progress;
     private TrainingProgress? _lastReport;
@@ -54,42 +60,52 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
     private long _stepsThisProcess;
     private string? _lastCheckpoint;
     private string? _bestCheckpoint;
+    private Dictionary<string, double> _metrics = [];
+    private int _resumedStep;
 
     public TrainingRun(
         SiameseTrainerOptions options,
         ILogger logger,
-        ITrainingTask<TBatch, TValidation> task,
-        IBatchSource<TBatch> training,
-        IBatchSource<TValidation>? validation,
-        TrainingMetric monitor,
+        nn.Module<Tensor, Tensor> network,
+        MetricLoss loss,
+        IBatchSource<ITrainingBatch> training,
+        IBatchSource<ITrainingBatch>? validation,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
         _options = options;
         _logger = logger;
-        _task = task;
+        _network = network;
+        _loss = loss;
+        _modules = [network, loss];
         _training = training;
         _validation = validation;
-        _monitor = monitor;
-        _mode = options.EffectiveMode(monitor);
+        _monitor = options.EffectiveMonitor(validation is not null);
+        _mode = options.EffectiveMode(_monitor);
+        _callbacks = options.Callbacks;
         _progress = progress;
         _cancellationToken = cancellationToken;
-        _device = ResolveDevice(options.Device);
+        _device = options.Device ?? CPU;
 
-        foreach (var module in task.Modules)
+        foreach (var module in _modules)
         {
             module.to(_device);
         }
 
         // Parameters are taken after the move: the optimizer must hold the tensors that live on the device.
-        _parameters = task.Modules.SelectMany(m => m.parameters()).Where(p => p.requires_grad).ToList();
+        var networkParameters = network.parameters().Where(p => p.requires_grad).ToList();
+        var lossParameters = loss.parameters().Where(p => p.requires_grad).ToList();
+        _parameters = [.. networkParameters, .. lossParameters];
         if (_parameters.Count == 0)
         {
             throw new ArgumentException("The network and loss have no trainable parameters.");
         }
 
-        _optimizer = CreateOptimizer(options, _parameters);
-        _scheduler = CreateScheduler(options, _optimizer, _mode);
+        _optimizer = options.Optimizer(new TrainableParameters(networkParameters, lossParameters))
+            ?? throw new ArgumentException($"{nameof(SiameseTrainerOptions.Optimizer)} returned null.", nameof(options));
+        _initialLearningRates = _optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+        _scheduler = options.Scheduler?.Invoke(_optimizer);
+        _context = new TrainerContext(network, loss, _optimizer, options.Epochs, training.BatchesPerEpoch, _device);
     }
 
     public TrainingResult Execute()
@@ -101,13 +117,26 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
         string device = _device.ToString();
         long parameterCount = _parameters.Sum(p => p.numel());
-        TrainerLog.Starting(_logger, _options.Epochs, _training.BatchesPerEpoch, device, _options.Optimizer, _options.LearningRate, parameterCount);
+        TrainerLog.Starting(_logger, _options.Epochs, _training.BatchesPerEpoch, device, _optimizer.GetType().Name, CurrentLearningRate, parameterCount);
+        SyncContext();
+        foreach (var callback in _callbacks)
+        {
+            callback.OnFitStart(_context);
+        }
 
         while (_epoch < _options.Epochs && !_stoppedEarly)
         {
             var clock = Stopwatch.StartNew();
             double learningRate = CurrentLearningRate;
+            _metrics = new Dictionary<string, double>();
+            SyncContext();
+            foreach (var callback in _callbacks)
+            {
+                callback.OnEpochStart(_context);
+            }
+
             var (trainingLoss, samples) = TrainEpoch();
+            _metrics[MetricKeys.TrainingLoss] = trainingLoss;
 
             ValidationMetrics? validation = null;
             bool due = (_epoch + 1) % _options.ValidateEveryEpochs == 0 || _epoch + 1 == _options.Epochs;
@@ -115,9 +144,20 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
             {
                 validation = ValidateOrCheckpoint(trainingLoss, samples);
                 TrainerLog.Validated(_logger, _epoch, validation.Loss, validation.Accuracy, validation.RocAuc, validation.Eer);
+                Record(validation);
+                SyncContext();
+                foreach (var callback in _callbacks)
+                {
+                    callback.OnValidationEnd(_context, validation);
+                }
             }
 
-            double? monitored = MonitoredValue(trainingLoss, validation);
+            double? monitored = _metrics.TryGetValue(_monitor, out var m) ? m : null;
+            if (_validation is not null && due && monitored is null)
+            {
+                throw new ArgumentException(
+                    $"The monitored metric '{_monitor}' was not measured (measured: {string.Join(", ", _metrics.Keys)}); set {nameof(SiameseTrainerOptions.Monitor)} to one of those.");
+            }
             bool isBest = monitored is { } value && Improves(value);
             if (isBest)
             {
@@ -145,8 +185,19 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
                 Validation = validation,
                 Duration = clock.Elapsed,
                 IsBest = isBest,
+                Metrics = new Dictionary<string, double>(_metrics),
             };
             _history.Add(record);
+            SyncContext();
+            foreach (var callback in _callbacks)
+            {
+                callback.OnEpochEnd(_context, record);
+            }
+
+            if (_context.StopRequested && _epoch + 1 < _options.Epochs)
+            {
+                _stoppedEarly = true;
+            }
             if (_lastReport is not null)
             {
                 _progress?.Report(_lastReport with { CompletedEpoch = record });
@@ -172,6 +223,12 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         {
             RestoreBest();
             restored = true;
+        }
+
+        SyncContext();
+        foreach (var callback in _callbacks)
+        {
+            callback.OnFitEnd(_context);
         }
 
         TrainerLog.Finished(_logger, _history.Count, _bestEpoch, _monitor, _bestMetric);
@@ -208,39 +265,6 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
     private double CurrentLearningRate => _optimizer.ParamGroups.First().LearningRate;
 
-    private static Device ResolveDevice(TrainingDevice device) => device switch
-    {
-        TrainingDevice.Cpu => CPU,
-        TrainingDevice.Auto => cuda.is_available() ? CUDA : CPU,
-        TrainingDevice.Cuda => cuda.is_available()
-            ? CUDA
-            : throw new InvalidOperationException("Device = Cuda was requested but no CUDA device is available (install a libtorch-cuda backend package)."),
-        _ => throw new ArgumentOutOfRangeException(nameof(device), device, null),
-    };
-
-    private static OptimizerHelper CreateOptimizer(SiameseTrainerOptions o, IEnumerable<Parameter> parameters) => o.Optimizer switch
-    {
-        OptimizerKind.Adam => new Adam(parameters, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay, amsgrad: false, maximize: false),
-        OptimizerKind.AdamW => new AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, 1e-8, o.WeightDecay, amsgrad: false, maximize: false),
-        OptimizerKind.Sgd => new SGD(parameters, o.LearningRate, o.Momentum, dampening: 0, o.WeightDecay, nesterov: false, maximize: false),
-        _ => throw new ArgumentOutOfRangeException(nameof(o), o.Optimizer, "Unknown optimizer."),
-    };
-
-    private static LRScheduler? CreateScheduler(SiameseTrainerOptions o, OptimizerHelper optimizer, MetricMode mode) => o.Schedule switch
-    {
-        LearningRateSchedule.Constant => null,
-        LearningRateSchedule.Step => StepLR(optimizer, o.StepSize, o.StepGamma),
-        LearningRateSchedule.Cosine => CosineAnnealingLR(optimizer, o.Epochs, o.MinLearningRate),
-        LearningRateSchedule.ReduceOnPlateau => ReduceLROnPlateau(
-            optimizer,
-            mode == MetricMode.Min ? "min" : "max",
-            o.PlateauFactor,
-            o.PlateauPatience,
-            threshold: o.MinDelta,
-            threshold_mode: "abs"),
-        _ => throw new ArgumentOutOfRangeException(nameof(o), o.Schedule, "Unknown schedule."),
-    };
-
     private bool Improves(double value)
     {
         if (_bestMetric is not { } best)
@@ -250,16 +274,6 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
         return _mode == MetricMode.Min ? value < best - _options.MinDelta : value > best + _options.MinDelta;
     }
-
-    private double? MonitoredValue(double trainingLoss, ValidationMetrics? validation) => _monitor switch
-    {
-        TrainingMetric.TrainingLoss => trainingLoss,
-        TrainingMetric.ValidationLoss => validation?.Loss,
-        TrainingMetric.ValidationRocAuc => validation?.RocAuc,
-        TrainingMetric.ValidationEer => validation?.Eer,
-        TrainingMetric.ValidationAccuracy => validation?.Accuracy,
-        _ => null,
-    };
 
     private void StepScheduler(double? monitored)
     {
@@ -286,7 +300,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
     /// <summary>Trains one epoch (or its remaining steps after a resume); returns the mean loss per sample and the sample count.</summary>
     private (double Loss, long Samples) TrainEpoch()
     {
-        foreach (var module in _task.Modules)
+        foreach (var module in _modules)
         {
             module.train();
         }
@@ -299,7 +313,11 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         // Accumulated on the device so that a step never waits for the device; read at log intervals.
         using var lossSum = zeros(1, ScalarType.Float64, _device);
         using var firstBadStep = full(1, -1L, ScalarType.Int64, _device);
+        using var activeSum = zeros(1, ScalarType.Float64, _device);
+        using var inactiveRun = zeros(1, ScalarType.Int64, _device);
+        long warnedAtRun = 0;
         long samples = _resumedSamples;
+        _resumedStep = _step;
         int stepsPerEpoch = _training.BatchesPerEpoch;
 
         using var batches = _training.ReadEpoch(_epoch, _cancellationToken).GetEnumerator();
@@ -325,8 +343,8 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
             using (var batch = batches.Current)
             {
-                long count = _task.Count(batch);
-                Step(batch, count, lossSum, firstBadStep);
+                long count = batch.Count;
+                Step(batch, count, lossSum, firstBadStep, activeSum, inactiveRun);
                 samples += count;
                 _samplesThisProcess += count;
             }
@@ -339,6 +357,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
             if (_step % _options.LogEverySteps == 0 && _step < stepsPerEpoch)
             {
                 double mean = Synchronise(lossSum, firstBadStep, samples);
+                warnedAtRun = WarnIfInactive(inactiveRun, warnedAtRun);
                 Report(mean, stepsPerEpoch);
             }
 
@@ -356,25 +375,45 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         }
 
         double epochLoss = Synchronise(lossSum, firstBadStep, samples);
+        WarnIfInactive(inactiveRun, warnedAtRun);
+        _metrics[MetricKeys.TrainingActiveTuples] = activeSum.item<double>() / Math.Max(_step - _resumedStep, 1);
         Report(epochLoss, stepsPerEpoch);
         return (epochLoss, samples);
     }
 
-    private void Step(TBatch batch, long count, Tensor lossSum, Tensor firstBadStep)
+    /// <summary>Logs once per run of inactive steps that reaches the warning length; returns the run length warned at.</summary>
+    private long WarnIfInactive(Tensor inactiveRun, long warnedAtRun)
+    {
+        long run = inactiveRun.item<long>();
+        if (run >= _options.NoActiveTuplesWarningSteps && (warnedAtRun == 0 || run < warnedAtRun))
+        {
+            TrainerLog.NoActiveTuples(_logger, _epoch, _step, run);
+            return run;
+        }
+
+        return run < warnedAtRun ? 0 : warnedAtRun;
+    }
+
+    private void Step(ITrainingBatch batch, long count, Tensor lossSum, Tensor firstBadStep, Tensor activeSum, Tensor inactiveRun)
     {
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
-        var loss = _task.Loss(batch, _device);
+        // .call, not .forward: hooks the user registered on the network run during training too.
+        var embeddings = _network.call(batch.Images.to(_device));
+        var labels = batch.Labels?.to(ScalarType.Int64).to(_device);
+        var output = _loss.Evaluate(embeddings, labels, batch.Tuples);
+        var loss = output.Value;
         if (loss.numel() != 1)
         {
             throw new InvalidOperationException(
-                $"The loss returned {loss.numel()} values; training needs a scalar loss (Reduction.Mean or Reduction.Sum).");
+                $"The loss returned {loss.numel()} values; training needs a scalar loss (a mean or sum reducer).");
         }
 
         loss.backward();
-        if (_options.GradientClipNorm is { } maxNorm)
+        var gradientNorm = GradientNorm();
+        if (_options.GradientClipNorm is { } maxNorm && gradientNorm is not null)
         {
-            ClipGradients(maxNorm);
+            ClipGradients(gradientNorm, maxNorm);
         }
 
         _optimizer.step();
@@ -383,34 +422,56 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         {
             var value = loss.detach().reshape(1);
             lossSum.add_(value.to(ScalarType.Float64) * count);
-            firstBadStep.masked_fill_(value.isfinite().logical_not().logical_and(firstBadStep.lt(0)), _step);
+            // A finite loss can still come with a NaN gradient, which the step has just written into the weights.
+            var bad = value.isfinite().logical_not();
+            if (gradientNorm is not null)
+            {
+                bad = bad.logical_or(gradientNorm.isfinite().logical_not().reshape(1));
+            }
+
+            firstBadStep.masked_fill_(bad.logical_and(firstBadStep.lt(0)), _step);
+            var active = output.ActiveTuples.reshape(1);
+            activeSum.add_(active.to(ScalarType.Float64));
+            var inactive = active.eq(0).to(ScalarType.Int64);
+            inactiveRun.mul_(inactive).add_(inactive);
+        }
+
+        if (_callbacks.Count > 0)
+        {
+            _context.Step = _step + 1;
+            _context.GlobalStep = _globalStep + 1;
+            var result = new StepResult(loss.detach(), output.ActiveTuples, count);
+            foreach (var callback in _callbacks)
+            {
+                callback.OnBatchEnd(_context, result);
+            }
         }
     }
 
-    /// <summary>Scales all gradients so that their global L2 norm is at most <paramref name="maxNorm"/>, without leaving the device.</summary>
-    private void ClipGradients(double maxNorm)
+    /// <summary>The global L2 norm of all gradients, on the device (null when no parameter has a gradient).</summary>
+    private Tensor? GradientNorm()
     {
-        var grads = new List<Tensor>(_parameters.Count);
-        foreach (var p in _parameters)
-        {
-            if (p.grad is { } g)
-            {
-                grads.Add(g);
-            }
-        }
-
+        var grads = _parameters.Select(p => p.grad).OfType<Tensor>().ToList();
         if (grads.Count == 0)
         {
-            return;
+            return null;
         }
 
         using (no_grad())
         {
-            var norms = stack(grads.Select(g => linalg.vector_norm(g)));
-            var coefficient = (linalg.vector_norm(norms) + 1e-6).reciprocal().mul(maxNorm).clamp_max(1.0);
-            foreach (var g in grads)
+            return linalg.vector_norm(stack(grads.Select(g => linalg.vector_norm(g))));
+        }
+    }
+
+    /// <summary>Scales all gradients so that their global L2 norm is at most <paramref name="maxNorm"/>, without leaving the device.</summary>
+    private void ClipGradients(Tensor norm, double maxNorm)
+    {
+        using (no_grad())
+        {
+            var coefficient = (norm + 1e-6).reciprocal().mul(maxNorm).clamp_max(1.0);
+            foreach (var p in _parameters)
             {
-                g.mul_(coefficient);
+                p.grad?.mul_(coefficient);
             }
         }
     }
@@ -441,7 +502,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
     }
 
     /// <summary>Moves to the next batch; a cancellation inside the source becomes a checkpointed cancellation.</summary>
-    private bool NextBatch(IEnumerator<TBatch> batches, Tensor lossSum, Tensor firstBadStep, long samples)
+    private bool NextBatch(IEnumerator<ITrainingBatch> batches, Tensor lossSum, Tensor firstBadStep, long samples)
     {
         try
         {
@@ -460,7 +521,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         }
     }
 
-    private void SkipDoneSteps(IEnumerator<TBatch> batches)
+    private void SkipDoneSteps(IEnumerator<ITrainingBatch> batches)
     {
         for (int i = 0; i < _step; i++)
         {
@@ -521,8 +582,14 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
     private ValidationMetrics Validate()
     {
-        var pass = _task.BeginValidation();
-        foreach (var module in _task.Modules)
+        SyncContext();
+        foreach (var callback in _callbacks)
+        {
+            callback.OnValidationStart(_context);
+        }
+
+        var pass = new ValidationPass(_network, _loss);
+        foreach (var module in _modules)
         {
             module.eval();
         }
@@ -542,7 +609,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         }
         finally
         {
-            foreach (var module in _task.Modules)
+            foreach (var module in _modules)
             {
                 module.train();
             }
@@ -553,8 +620,9 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
 
     private void SnapshotBest()
     {
+        EnsureFinite("keeping the best weights");
         DisposeBest();
-        _bestWeights = _task.Modules
+        _bestWeights = _modules
             .Select(m => m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().DetachFromDisposeScope()))
             .ToList();
     }
@@ -562,9 +630,9 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
     private void RestoreBest()
     {
         using var _ = no_grad();
-        for (int i = 0; i < _task.Modules.Count; i++)
+        for (int i = 0; i < _modules.Count; i++)
         {
-            _task.Modules[i].load_state_dict(_bestWeights![i], strict: true);
+            _modules[i].load_state_dict(_bestWeights![i], strict: true);
         }
     }
 
@@ -589,15 +657,16 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         Step = _step,
         GlobalStep = _globalStep,
         Seed = _options.Seed,
-        Optimizer = _options.Optimizer,
-        Schedule = _options.Schedule,
+        Optimizer = _optimizer.GetType().FullName!,
+        InitialLearningRates = _initialLearningRates,
         History = _history.ToArray(),
         BestEpoch = _bestEpoch,
         BestMetric = _bestMetric,
         Finished = _stoppedEarly || _epoch >= _options.Epochs,
         StoppedEarly = _stoppedEarly,
         SavedAt = DateTimeOffset.UtcNow,
-        ModuleTypes = _task.Modules.Select(m => m.GetType().FullName!).ToArray(),
+        ModuleTypes = _modules.Select(m => m.GetType().FullName!).ToArray(),
+        CallbackStates = CallbackStates(),
         SchedulerSteps = [.. _schedulerSteps],
         EvaluationsWithoutImprovement = _evaluationsWithoutImprovement,
         PartialLossSum = partialLossSum,
@@ -630,7 +699,8 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
             rng = state.data<byte>().ToArray();
         }
 
-        TrainingCheckpoint.Write(path, Header(partialLossSum, partialSamples), _task.Modules, _optimizer, rng);
+        EnsureFinite($"writing '{path}'");
+        TrainingCheckpoint.Write(path, Header(partialLossSum, partialSamples), _modules, _optimizer, rng);
         _lastCheckpoint = path;
         TrainerLog.CheckpointWritten(_logger, path);
         return path;
@@ -644,11 +714,12 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         }
 
         var header = TrainingCheckpoint.Read(path);
-        if (header.Optimizer != _options.Optimizer || header.Schedule != _options.Schedule || header.Seed != _options.Seed)
+        string optimizer = _optimizer.GetType().FullName!;
+        if (header.Optimizer != optimizer || header.Seed != _options.Seed || !header.InitialLearningRates.SequenceEqual(_initialLearningRates))
         {
             throw new ArgumentException(
-                $"Checkpoint '{path}' was written with Optimizer = {header.Optimizer}, Schedule = {header.Schedule}, Seed = {header.Seed}; " +
-                $"the options say {_options.Optimizer}, {_options.Schedule}, {_options.Seed}. Resume with the options of the original run.",
+                $"Checkpoint '{path}' was written with optimizer {header.Optimizer} (initial learning rates {string.Join(", ", header.InitialLearningRates)}), Seed = {header.Seed}; " +
+                $"the options say {optimizer} ({string.Join(", ", _initialLearningRates)}), {_options.Seed}. Resume with the options of the original run.",
                 nameof(path));
         }
 
@@ -659,7 +730,7 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
             TrainingCheckpoint? best = File.Exists(bestPath) ? TrainingCheckpoint.Read(bestPath) : null;
             if (best is not null && best.Epoch == bestEpoch + 1 && best.Step == 0)
             {
-                TrainingCheckpoint.LoadWeights(bestPath, _task.Modules[0], _task.Modules.Count > 1 ? _task.Modules[1] : null);
+                TrainingCheckpoint.LoadWeights(bestPath, _modules[0], _modules[1]);
                 SnapshotBest();
                 _bestCheckpoint = bestPath;
             }
@@ -682,7 +753,15 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
             }
         }
 
-        var (loaded, rng) = TrainingCheckpoint.ReadInto(path, _task.Modules, _optimizer);
+        var (loaded, rng) = TrainingCheckpoint.ReadInto(path, _modules, _optimizer);
+        foreach (var callback in _callbacks)
+        {
+            if (loaded.CallbackStates.TryGetValue(callback.Name, out var json) && JsonNode.Parse(json) is { } state)
+            {
+                callback.LoadState(state);
+            }
+        }
+
         _epoch = loaded.Epoch;
         _step = loaded.Step;
         _globalStep = loaded.GlobalStep;
@@ -697,5 +776,97 @@ internal sealed class TrainingRun<TBatch, TValidation> : IDisposable
         _resumedRngState = loaded.Step > 0 ? rng : null;
         _lastCheckpoint = path;
         TrainerLog.Resuming(_logger, path, _epoch, _step, _globalStep);
+    }
+
+    /// <summary>Copies the loop's counters into the context callbacks see.</summary>
+    private void SyncContext()
+    {
+        _context.Epoch = _epoch;
+        _context.Step = _step;
+        _context.GlobalStep = _globalStep;
+        _context.Metrics = _metrics;
+        _context.History = _history;
+    }
+
+    /// <summary>The validation metrics under their keys.</summary>
+    private void Record(ValidationMetrics validation)
+    {
+        _metrics[MetricKeys.ValidationLoss] = validation.Loss;
+        if (validation.RocAuc is { } auc)
+        {
+            _metrics[MetricKeys.ValidationRocAuc] = auc;
+        }
+
+        if (validation.Eer is { } eer)
+        {
+            _metrics[MetricKeys.ValidationEer] = eer;
+        }
+
+        if (validation.PairAccuracy is { } pair)
+        {
+            _metrics[MetricKeys.ValidationPairAccuracy] = pair;
+        }
+
+        if (validation.NWayAccuracy is { } nway)
+        {
+            _metrics[MetricKeys.ValidationNWayAccuracy] = nway;
+        }
+    }
+
+    private Dictionary<string, string> CallbackStates()
+    {
+        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var callback in _callbacks)
+        {
+            if (callback.SaveState() is { } state)
+            {
+                states[callback.Name] = state.ToJsonString();
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>
+    /// Fails before anything is saved when a parameter or buffer is NaN or infinite (an overflowing BatchNorm running
+    /// variance passes every loss check): a checkpoint or best-weights snapshot must never hold a broken model.
+    /// </summary>
+    private void EnsureFinite(string action)
+    {
+        using var scope = NewDisposeScope();
+        var names = new List<string>();
+        var checks = new List<Tensor>();
+        for (int m = 0; m < _modules.Count; m++)
+        {
+            foreach (var (name, p) in _modules[m].named_parameters())
+            {
+                names.Add($"{_modules[m].GetName()}.{name}");
+                checks.Add(p.detach().isfinite().all());
+            }
+
+            foreach (var (name, b) in _modules[m].named_buffers())
+            {
+                if (b.is_floating_point())
+                {
+                    names.Add($"{_modules[m].GetName()}.{name}");
+                    checks.Add(b.isfinite().all());
+                }
+            }
+        }
+
+        if (checks.Count == 0)
+        {
+            return;
+        }
+
+        var ok = stack(checks).cpu().data<bool>().ToArray();
+        int bad = Array.IndexOf(ok, false);
+        if (bad >= 0)
+        {
+            TrainerLog.NonFinite(_logger, _epoch, _step);
+            throw new NonFiniteLossException(
+                $"Training diverged at epoch {_epoch}, step {_step}: '{names[bad]}' holds NaN or infinite values, so nothing was saved ({action})." +
+                (_lastCheckpoint is null ? string.Empty : $" The last good checkpoint is '{_lastCheckpoint}'; lower the learning rate or clip gradients."));
+        }
     }
 }

@@ -2,7 +2,10 @@ using Siamese.Net.Evaluation;
 
 namespace Siamese.Net.Training;
 
-/// <summary>What one validation pass measured. Pair-only and episode-only values are <c>null</c> for the other task.</summary>
+/// <summary>
+/// What one validation pass measured from one set of embeddings: pair metrics from the batches' pairs (given tuples,
+/// or all pairs of a labelled batch) and N-way accuracy from their labels. A value the batches cannot give is null.
+/// </summary>
 public sealed record ValidationMetrics
 {
     /// <summary>Mean validation loss per sample.</summary>
@@ -14,8 +17,17 @@ public sealed record ValidationMetrics
     /// <summary>Pairs: equal error rate, where false accepts equal false rejects (0 = perfect).</summary>
     public double? Eer { get; init; }
 
-    /// <summary>Pairs: accuracy at <see cref="Threshold"/>. Episodes: N-way accuracy of the queries.</summary>
-    public required double Accuracy { get; init; }
+    /// <summary>Pairs: accuracy at <see cref="Threshold"/>, the best threshold on these pairs.</summary>
+    public double? PairAccuracy { get; init; }
+
+    /// <summary>
+    /// Labelled batches: N-way accuracy of the queries, each batch's first <c>SupportShots</c> images per class being the
+    /// support set (nearest support image under the validation distance).
+    /// </summary>
+    public double? NWayAccuracy { get; init; }
+
+    /// <summary>The N-way accuracy where the batches have labels, else the pair accuracy (0 when neither applies).</summary>
+    public double Accuracy => NWayAccuracy ?? PairAccuracy ?? 0;
 
     /// <summary>
     /// Pairs: the threshold giving <see cref="Accuracy"/>, in the units of <see cref="ThresholdKind"/>: a distance
@@ -27,9 +39,9 @@ public sealed record ValidationMetrics
     /// <summary>Pairs: whether <see cref="Threshold"/> is a distance or a similarity (probability).</summary>
     public ScoreKind? ThresholdKind { get; init; }
 
-    /// <summary>Episodes: the mean number of classes (N) per episode.</summary>
+    /// <summary>Labelled batches: the mean number of classes (N) per batch.</summary>
     public double? Ways { get; init; }
 
-    /// <summary>Number of validation samples (pairs, or query images for episodes).</summary>
+    /// <summary>Number of validation images.</summary>
     public required long Count { get; init; }
 }
