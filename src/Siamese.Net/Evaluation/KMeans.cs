@@ -199,9 +199,9 @@ public static class KMeans
     // The mean of each cluster's points; an empty cluster moves to the point farthest from its centroid.
     private static Tensor Update(Tensor x, Tensor assignment, Tensor centers, Tensor squaredNorms, int clusters)
     {
-        var oneHot = nn.functional.one_hot(assignment, clusters).to(float64);
-        var counts = oneHot.sum(0L);
-        var updated = oneHot.t().mm(x) / counts.clamp_min(1.0).unsqueeze(1);
+        var counts = assignment.bincount(null, clusters).to(float64);
+        var sums = zeros(clusters, x.shape[1], float64, x.device).index_add_(0, assignment, x, 1.0);
+        var updated = sums / counts.clamp_min(1.0).unsqueeze(1);
         var countValues = counts.cpu().data<double>().ToArray();
         if (countValues.All(c => c > 0))
         {

@@ -57,6 +57,27 @@ public sealed class KMeansClusteringTests
     }
 
     [Fact]
+    public void Restarts_keep_the_lowest_inertia()
+    {
+        // One Gaussian cloud cut into 8: many local optima. The first restart of a 10-restart run draws the same seeds
+        // as a 1-restart run with the same seed, so the best of 10 can only be lower or equal.
+        using var scope = NewDisposeScope();
+        var points = randn(200, 2, float64, generator: new Generator(5));
+        bool improved = false;
+        for (int seed = 0; seed < 4; seed++)
+        {
+            var single = KMeans.Fit(points, 8, new KMeansOptions { Restarts = 1, Seed = seed });
+            var best = KMeans.Fit(points, 8, new KMeansOptions { Restarts = 10, Seed = seed });
+
+            best.Inertia.Should().BeLessThanOrEqualTo(single.Inertia);
+            best.Restart.Should().BeInRange(0, 9);
+            improved |= best.Inertia < single.Inertia - 1e-9;
+        }
+
+        improved.Should().BeTrue("some later restart finds a better optimum than the first");
+    }
+
+    [Fact]
     public void As_many_clusters_as_points_puts_each_point_alone()
     {
         using var scope = NewDisposeScope();
