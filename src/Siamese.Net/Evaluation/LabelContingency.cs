@@ -10,16 +10,19 @@ internal sealed class LabelContingency
     // numpy's finfo(float64).eps; scikit-learn zeroes MI terms smaller than it.
     private const double MachineEpsilon = 2.220446049250313e-16;
 
-    private LabelContingency(int[,] counts, int[] rowSums, int[] columnSums, int total)
+    private LabelContingency(Dictionary<(int Row, int Column), int> cells, int[] rowSums, int[] columnSums, int total)
     {
-        Counts = counts;
+        Cells = cells;
         RowSums = rowSums;
         ColumnSums = columnSums;
         Total = total;
     }
 
-    /// <summary>n_ij: items with the i-th label of the first labeling and the j-th of the second.</summary>
-    public int[,] Counts { get; }
+    /// <summary>
+    /// The non-zero n_ij (items with the i-th label of the first labeling and the j-th of the second), sparse: with
+    /// thousands of classes and clusters (SOP has 11,316) the dense table would not fit.
+    /// </summary>
+    public Dictionary<(int Row, int Column), int> Cells { get; }
 
     /// <summary>a_i = Σ_j n_ij.</summary>
     public int[] RowSums { get; }
@@ -46,19 +49,18 @@ internal sealed class LabelContingency
 
         int[] rows = Indices(first);
         int[] columns = Indices(second);
-        int rowCount = rows.Max() + 1;
-        int columnCount = columns.Max() + 1;
-        var counts = new int[rowCount, columnCount];
-        var rowSums = new int[rowCount];
-        var columnSums = new int[columnCount];
+        var cells = new Dictionary<(int Row, int Column), int>();
+        var rowSums = new int[rows.Max() + 1];
+        var columnSums = new int[columns.Max() + 1];
         for (int i = 0; i < rows.Length; i++)
         {
-            counts[rows[i], columns[i]]++;
+            var key = (rows[i], columns[i]);
+            cells[key] = cells.GetValueOrDefault(key) + 1;
             rowSums[rows[i]]++;
             columnSums[columns[i]]++;
         }
 
-        return new LabelContingency(counts, rowSums, columnSums, first.Count);
+        return new LabelContingency(cells, rowSums, columnSums, first.Count);
     }
 
     /// <summary>True when both labelings put every item in one class, the case scikit-learn scores 1.</summary>
@@ -74,23 +76,14 @@ internal sealed class LabelContingency
 
         double logTotal = Math.Log(Total);
         double sum = 0;
-        for (int i = 0; i < RowSums.Length; i++)
+        foreach (var ((i, j), n) in Cells)
         {
-            for (int j = 0; j < ColumnSums.Length; j++)
+            double p = (double)n / Total;
+            double logOuter = -Math.Log((double)RowSums[i] * ColumnSums[j]) + logTotal + logTotal;
+            double term = (p * (Math.Log(n) - logTotal)) + (p * logOuter);
+            if (Math.Abs(term) >= MachineEpsilon)
             {
-                int n = Counts[i, j];
-                if (n == 0)
-                {
-                    continue;
-                }
-
-                double p = (double)n / Total;
-                double logOuter = -Math.Log((double)RowSums[i] * ColumnSums[j]) + logTotal + logTotal;
-                double term = (p * (Math.Log(n) - logTotal)) + (p * logOuter);
-                if (Math.Abs(term) >= MachineEpsilon)
-                {
-                    sum += term;
-                }
+                sum += term;
             }
         }
 
@@ -122,23 +115,39 @@ internal sealed class LabelContingency
 
         double logN = Math.Log(n);
         double emi = 0;
-        foreach (int a in RowSums)
+        // The (i, j) term depends only on a_i and b_j: sum it once per pair of distinct sizes, times how often each
+        // size occurs. Label sets with thousands of small classes have few distinct sizes.
+        foreach (var (a, rowsOfSize) in SizeCounts(RowSums))
         {
-            foreach (int b in ColumnSums)
+            foreach (var (b, columnsOfSize) in SizeCounts(ColumnSums))
             {
                 int start = Math.Max(1, a + b - n);
                 int end = Math.Min(a, b);
                 double fixedPart = logFactorial[a] + logFactorial[b] + logFactorial[n - a] + logFactorial[n - b] - logFactorial[n];
+                double pairTerm = 0;
                 for (int nij = start; nij <= end; nij++)
                 {
                     double term2 = logN + Math.Log(nij) - Math.Log(a) - Math.Log(b);
                     double logProbability = fixedPart - logFactorial[nij] - logFactorial[a - nij] - logFactorial[b - nij] - logFactorial[n - a - b + nij];
-                    emi += (double)nij / n * term2 * Math.Exp(logProbability);
+                    pairTerm += (double)nij / n * term2 * Math.Exp(logProbability);
                 }
+
+                emi += (double)rowsOfSize * columnsOfSize * pairTerm;
             }
         }
 
         return emi;
+    }
+
+    private static SortedDictionary<int, int> SizeCounts(int[] sizes)
+    {
+        var counts = new SortedDictionary<int, int>();
+        foreach (int size in sizes)
+        {
+            counts[size] = counts.GetValueOrDefault(size) + 1;
+        }
+
+        return counts;
     }
 
     private static double EntropyOf(int[] sizes, int total)

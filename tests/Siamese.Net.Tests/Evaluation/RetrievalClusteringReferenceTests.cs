@@ -74,6 +74,19 @@ public sealed class RetrievalClusteringReferenceTests
     }
 
     [Fact]
+    public void Nmi_and_ami_match_sklearn_with_four_thousand_classes()
+    {
+        // The labeling formula of the reference script: a dense 4000 x 4000 table would take 64 MB and 16M EMI terms.
+        var c = Root.Value.GetProperty("mutual_information_large");
+        int n = c.GetProperty("n").GetInt32();
+        int[] labels = Enumerable.Range(0, n).Select(i => i / 5).ToArray();
+        int[] clusters = Enumerable.Range(0, n).Select(i => i % 3 != 0 ? i / 5 : (int)(7919L * i % 4000)).ToArray();
+
+        ClusteringMetrics.NormalizedMutualInformation(labels, clusters).Should().BeApproximately(c.GetProperty("nmi").GetDouble(), 1e-12);
+        ClusteringMetrics.AdjustedMutualInformation(labels, clusters).Should().BeApproximately(c.GetProperty("ami").GetDouble(), 1e-9);
+    }
+
+    [Fact]
     public void Kmeans_reaches_sklearn_optimum_on_separated_blobs_and_scores_it_as_sklearn()
     {
         var c = Case("kmeans", "separated_blobs");

@@ -113,6 +113,16 @@ def main():
         mi.append(mi_case(f"random_{i}", a, noisy))
     mi.append(mi_case("random_independent", rng.integers(0, 7, size=150), rng.integers(0, 7, size=150)))
 
+    # Many small classes (a Stanford-Online-Products-like shape), rebuilt by formula on the C# side instead of
+    # stored: item i has label i // 5 and cluster i // 5, except every third item, whose cluster is (7919 i) mod 4000.
+    n = 20000
+    i = np.arange(n)
+    big_labels = i // 5
+    big_clusters = np.where(i % 3 != 0, i // 5, (7919 * i) % 4000)
+    large = {"name": "many_small_classes", "n": n,
+             "nmi": float(normalized_mutual_info_score(big_labels, big_clusters)),
+             "ami": float(adjusted_mutual_info_score(big_labels, big_clusters))}
+
     km = []
     # Well separated blobs: every restart of a k-means++ Lloyd run reaches the same optimum (the true classes).
     centres = rng.normal(scale=6.0, size=(5, 8))
@@ -125,7 +135,7 @@ def main():
     x = centres[labels] + rng.normal(scale=1.0, size=(100, 3))
     km.append(kmeans_case("overlapping", x, labels, 50))
 
-    out = {"retrieval": ret, "mutual_information": mi, "kmeans": km}
+    out = {"retrieval": ret, "mutual_information": mi, "mutual_information_large": large, "kmeans": km}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "retrieval_clustering_reference.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1)
