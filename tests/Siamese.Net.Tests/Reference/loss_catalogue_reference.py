@@ -16,7 +16,8 @@ Layout of loss_catalogue.json
   (unnormalised) embeddings "grad_embeddings" [N][D] and, for proxy/classification losses, the weights
   "grad_weights" (same shape as the weights used), in float64; the same computed in float32 ("*_float32", float32
   arithmetic end to end); "per_element" the unreduced losses (per anchor, per pair, per triplet or per proxy, as
-  "reducer" says) in float64; "reducer" names the reduction applied to per_element.
+  "reducer" says) in float64; "reducer" names the reduction applied to per_element; for the mined multi-similarity
+  cases, "mined_pairs" lists the miner's positive and negative (anchor, other) pairs.
 
 Conventions shared by all losses (the lead's C# contract: embeddings [N, D], labels [N], optional mined tuples,
 a distance, a reducer)
@@ -121,6 +122,16 @@ def anchors_loss(per_valid, valid, n, x):
 
 
 # --------------------------------------------------------------------------------------------- pair / tuple losses
+def multi_similarity_mine(s, pos, neg, epsilon):
+    """Multi-similarity miner (Wang et al. 2019, eq. 5-6; PML MultiSimilarityMiner) on detached similarities: keeps
+    negative (i, n) if S_in > min_p S_ip - epsilon, positive (i, p) if S_ip < max_n S_in + epsilon. Returns masks."""
+    sd = s.detach()
+    inf = torch.tensor(float("inf"), dtype=s.dtype)
+    max_neg = torch.where(neg, sd, -inf).max(1, keepdim=True).values
+    min_pos = torch.where(pos, sd, inf).min(1, keepdim=True).values
+    return pos & (sd - epsilon < max_neg), neg & (sd + epsilon > min_pos)
+
+
 def multi_similarity(x, labels, alpha=2.0, beta=50.0, base=0.5, epsilon=None):
     """Multi-similarity loss (Wang et al., "Multi-Similarity Loss with General Pair Weighting", CVPR 2019, eq. 4):
     L = (1/N) sum_i [ (1/alpha) log(1 + sum_{p in P_i} exp(-alpha (S_ip - base)))
@@ -131,11 +142,7 @@ def multi_similarity(x, labels, alpha=2.0, beta=50.0, base=0.5, epsilon=None):
     s = cosine(x)
     pos, neg = pair_masks(labels)
     if epsilon is not None:
-        sd = s.detach()
-        inf = torch.tensor(float("inf"), dtype=s.dtype)
-        max_neg = torch.where(neg, sd, -inf).max(1, keepdim=True).values
-        min_pos = torch.where(pos, sd, inf).min(1, keepdim=True).values
-        pos, neg = pos & (sd - epsilon < max_neg), neg & (sd + epsilon > min_pos)
+        pos, neg = multi_similarity_mine(s, pos, neg, epsilon)
     valid = pos.any(1) & neg.any(1)
     sv, pv, nv = s[valid], pos[valid], neg[valid]
     per_valid = lse1(alpha * (base - sv), pv) / alpha + lse1(beta * (sv - base), nv) / beta
@@ -392,6 +399,11 @@ def case(name, fn, params, set_name, inputs, weights_key=None):
            "value_float32": v32.item() + 0.0, "grad_embeddings_float32": g32[0].double().tolist(),
            "grad_weights_float32": g32[1].double().tolist() if weights is not None else None,
            "per_element": per.detach().tolist()}
+    if "epsilon" in params:
+        # The miner's output, for testing a C# miner on its own: (anchor, positive) and (anchor, negative) pairs in
+        # row-major order, from the float64 similarities.
+        pos, neg = multi_similarity_mine(cosine(emb), *pair_masks(labels), params["epsilon"])
+        out["mined_pairs"] = {"positive": pos.nonzero().tolist(), "negative": neg.nonzero().tolist()}
     return out
 
 
