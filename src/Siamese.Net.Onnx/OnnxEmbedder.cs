@@ -150,7 +150,8 @@ public sealed class OnnxEmbedder : IDisposable
     private float[] Run(float[] batch, int count)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(batch, [count, Preprocessing.Channels, Preprocessing.Height, Preprocessing.Width]);
-        using var outputs = _session.Run(null, [_inputName], [input], [_outputName]);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, [_inputName], [input], [_outputName]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 }
