@@ -197,7 +197,14 @@ internal sealed class ModuleTranslator
             throw Unsupported(bn, path, "it keeps no running statistics (track_running_stats is false)");
         }
 
-        RequireRank(bn, path, shape, bn is BatchNorm2d ? 4 : 2);
+        if (bn is BatchNorm1d && shape.Length == 3)
+        {
+            // [N, C, L] is BatchNorm1d's other input form; ONNX BatchNormalization takes any rank from 2.
+        }
+        else
+        {
+            RequireRank(bn, path, shape, bn is BatchNorm2d ? 4 : 2);
+        }
         using var scope = NewDisposeScope();
         long c = bn.num_features;
         float[] gamma = bn.weight is { } w ? Values(w) : Enumerable.Repeat(1f, (int)c).ToArray();

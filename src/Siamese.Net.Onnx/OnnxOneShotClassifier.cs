@@ -227,7 +227,17 @@ public sealed class OnnxOneShotClassifier : IDisposable
         var vectors = new List<float>();
         foreach (var label in _index.Classes)
         {
-            var rows = _index.GetVectors(label);
+            float[] rows;
+            try
+            {
+                rows = _index.GetVectors(label);
+            }
+            catch (KeyNotFoundException)
+            {
+                // Removed by another thread since Classes was read: it is not part of the support set any more.
+                continue;
+            }
+
             labels.AddRange(Enumerable.Repeat(label, rows.Length / EmbeddingSize));
             vectors.AddRange(rows);
         }

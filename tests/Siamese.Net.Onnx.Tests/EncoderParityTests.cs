@@ -13,7 +13,7 @@ public class EncoderParityTests
     public static TheoryData<string> Encoders => new()
     {
         "SigNet-LRN", "SigNet-BN", "Conv4", "Conv4-fc-normalized", "FaceSimilarityNet", "SmallCnn", "KochNet",
-        "SiameseNetwork(Conv4)", "Sequential-all-layers",
+        "SiameseNetwork(Conv4)", "Sequential-all-layers", "Sequential-pads-and-conv-modes",
     };
 
     [Theory]
@@ -117,8 +117,43 @@ public class EncoderParityTests
             "KochNet" => (new KochNet(new EncoderOptions { InputHeight = 80, InputWidth = 80, EmbeddingSize = 256 }), 1, 80, 80),
             "SiameseNetwork(Conv4)" => (new SiameseNetwork(new Conv4Encoder(new EncoderOptions { InputHeight = 28, InputWidth = 28 })), 1, 28, 28),
             "Sequential-all-layers" => (AllLayers(), 1, 20, 20),
+            "Sequential-pads-and-conv-modes" => (PadsAndConvModes(), 1, 9, 11),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
         };
+    }
+
+    /// <summary>The other padding layers and convolution padding modes, nested Sequentials, Identity.</summary>
+    private static nn.Module<Tensor, Tensor> PadsAndConvModes() => nn.Sequential(
+        ("replicate", nn.ReplicationPad2d(1)),
+        ("conv_reflect", nn.Conv2d(1, 4, 3, padding: 1, padding_mode: PaddingModes.Reflect)),
+        ("zero", nn.ZeroPad2d(2)),
+        ("constant", nn.ConstantPad2d(1, 0.5)),
+        ("conv_same", nn.Conv2d(4, 4, 4, padding: Padding.Same)),
+        ("block", nn.Sequential(("conv_replicate", nn.Conv2d(4, 3, 3, stride: 2, padding: 1, padding_mode: PaddingModes.Replicate)), ("id", nn.Identity()))),
+        ("relu", nn.ReLU()),
+        ("flatten", nn.Flatten()),
+        ("fc", nn.Linear(3 * 9 * 10, 6)));
+
+    [Fact]
+    public void Appended_l2_normalisation_and_file_export_match()
+    {
+        using var model = nn.Sequential(("flatten", nn.Flatten()), ("fc", nn.Linear(12, 5)));
+        var options = new OnnxExportOptions { InputChannels = 1, InputHeight = 3, InputWidth = 4, AppendL2Normalization = true };
+        using var folder = new Siamese.Net.Tests.TestSupport.TempDirectory();
+        string path = folder.Combine("model.onnx");
+        OnnxExporter.Export(model, path, options);
+        File.ReadAllBytes(path).Should().Equal(OnnxExporter.Export(model, options));
+        using var embedder = new OnnxEmbedder(File.ReadAllBytes(path), new OnnxPreprocessing { Width = 4, Height = 3 });
+        var images = Parity.RandomImages(4, 12, seed: 8);
+        float[] expected;
+        using (var noGrad = no_grad())
+        using (var input = tensor(images, [4, 1, 3, 4]))
+        using (var output = nn.functional.normalize(model.call(input), p: 2, dim: 1))
+        {
+            expected = output.data<float>().ToArray();
+        }
+
+        Parity.MaxRelativeDifference(embedder.Embed(images), expected, 5).Should().BeLessThan(Tolerance);
     }
 
     /// <summary>Every supported layer type once, including both LocalResponseNorms at odd and even sizes.</summary>
