@@ -6,7 +6,7 @@ using OnnxPreprocessing = Siamese.Net.Onnx.OnnxImagePreprocessing;
 
 namespace Siamese.Net.Onnx.Tests;
 
-public class EncoderParityTests
+public class EncoderParityTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
@@ -23,6 +23,16 @@ public class EncoderParityTests
     [Theory]
     [MemberData(nameof(Encoders))]
     public void Onnx_runtime_embeddings_equal_torchsharp_after_training_steps(string name) => CheckParity(name, trained: true);
+
+    [Fact]
+    public void Training_steps_move_the_batch_norm_statistics_the_trained_parity_relies_on()
+    {
+        using var encoder = new Conv4Encoder(new EncoderOptions { InputHeight = 28, InputWidth = 28 });
+        Parity.Train(encoder, [4, 1, 28, 28]);
+        var bn = encoder.modules().OfType<TorchSharp.Modules.BatchNorm2d>().First();
+        bn.running_mean!.data<float>().ToArray().Max(Math.Abs).Should().BeGreaterThan(1e-3f);
+        bn.running_var!.data<float>().ToArray().Max(v => Math.Abs(v - 1)).Should().BeGreaterThan(1e-3f);
+    }
 
     [Fact]
     public void Batch_dimension_is_dynamic()
@@ -78,7 +88,7 @@ public class EncoderParityTests
         Parity.MaxRelativeDifference(actual, expected, c * h * w).Should().BeLessThan(Tolerance);
     }
 
-    private static void CheckParity(string name, bool trained)
+    private void CheckParity(string name, bool trained)
     {
         var (module, c, h, w) = Build(name);
         using (module)
@@ -97,6 +107,7 @@ public class EncoderParityTests
             var actual = embedder.Embed(images);
             expected.Length.Should().Be(n * embedder.EmbeddingSize);
             double difference = Parity.MaxRelativeDifference(actual, expected, embedder.EmbeddingSize);
+            output.WriteLine($"{name} {(trained ? "trained" : "random")}: max relative difference {difference:E2}");
             difference.Should().BeLessThan(Tolerance, $"{name} ({(trained ? "trained" : "random")} weights)");
         }
     }
