@@ -49,6 +49,16 @@ internal sealed class GraphBuilder
         return output;
     }
 
+    /// <summary>Adds a node whose output has exactly <paramref name="output"/>, a name reserved earlier with <see cref="Unique"/>.</summary>
+    public string NodeWithOutput(string opType, string output, IEnumerable<string> inputs)
+    {
+        var node = new NodeProto { OpType = opType, Name = output + "/" + opType };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        Graph.Node.Add(node);
+        return output;
+    }
+
     public static AttributeProto Ints(string name, IEnumerable<long> values)
     {
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };

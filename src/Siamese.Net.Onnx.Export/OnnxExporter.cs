@@ -69,7 +69,9 @@ public static class OnnxExporter
         int? width = Resolve(image?.InputWidth, options.InputWidth, nameof(options.InputWidth));
 
         var graph = new GraphBuilder(encoder.GetName());
+        // The graph's contract names are reserved first, so no layer path can take them.
         graph.Unique(BundleFormat.InputName);
+        graph.Unique(BundleFormat.OutputName);
         var translator = new ModuleTranslator(graph);
         long?[] inputShape = [null, channels, height, width];
         var (output, shape) = translator.Translate(encoder, string.Empty, BundleFormat.InputName, inputShape);
@@ -80,7 +82,7 @@ public static class OnnxExporter
 
         // The graph output needs its own name: a graph whose output is its input (an empty Sequential) or an
         // initializer would not be a valid model.
-        output = graph.Node("Identity", BundleFormat.OutputName, [output]);
+        output = graph.NodeWithOutput("Identity", BundleFormat.OutputName, [output]);
         graph.Graph.Input.Add(GraphBuilder.FloatValue(BundleFormat.InputName, inputShape, ["batch", "channels", "height", "width"]));
         var dynamicNames = shape.Select((_, i) => i == 0 ? "batch" : $"dim{i}").ToArray();
         graph.Graph.Output.Add(GraphBuilder.FloatValue(output, shape, dynamicNames));

@@ -148,12 +148,20 @@ public class EncoderParityTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void Appended_l2_normalisation_and_file_export_match()
     {
-        using var model = nn.Sequential(("flatten", nn.Flatten()), ("fc", nn.Linear(12, 5)));
+        // Children named like the graph's input and output must not take those names.
+        using var model = nn.Sequential(("images", nn.Flatten()), ("embeddings", nn.Linear(12, 5)));
         var options = new OnnxExportOptions { InputChannels = 1, InputHeight = 3, InputWidth = 4, AppendL2Normalization = true };
         using var folder = new Siamese.Net.Tests.TestSupport.TempDirectory();
         string path = folder.Combine("model.onnx");
         OnnxExporter.Export(model, path, options);
         File.ReadAllBytes(path).Should().Equal(OnnxExporter.Export(model, options));
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path))
+        {
+            session.InputMetadata.Keys.Should().Equal("images");
+            session.OutputMetadata.Keys.Should().Equal("embeddings");
+            session.InputMetadata["images"].Dimensions.Should().Equal(-1, 1, 3, 4);
+        }
+
         using var embedder = new OnnxEmbedder(File.ReadAllBytes(path), new OnnxPreprocessing { Width = 4, Height = 3 });
         var images = Parity.RandomImages(4, 12, seed: 8);
         float[] expected;
