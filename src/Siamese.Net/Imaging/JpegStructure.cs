@@ -14,12 +14,15 @@ namespace Siamese.Net.Imaging;
 /// </remarks>
 internal static class JpegStructure
 {
+    private const string FatalKey = "Siamese.Net.JpegStructure.Fatal";
+
     /// <summary>What the walk found: the frame size and components, and the EXIF orientation (1 when absent).</summary>
     internal readonly record struct Info(int Width, int Height, int Components, int Orientation);
 
     /// <summary>
     /// Walks the file. With <paramref name="strict"/> any structural damage throws; without it the walk stops quietly at
-    /// the first problem (stb then judges the file) and returns what it found so far.
+    /// the first problem (stb then judges the file) and returns what it found so far, except for a segment length past
+    /// the end of the file, which always throws because stb would loop forever on it.
     /// </summary>
     /// <exception cref="InvalidDataException">Strict, and the structure is damaged; the message names the file and the segment.</exception>
     public static Info Walk(ReadOnlySpan<byte> data, string name, bool strict)
@@ -87,7 +90,10 @@ internal static class JpegStructure
                 int length = BinaryPrimitives.ReadUInt16BigEndian(data.Slice(pos));
                 if (length < 2 || pos + length > data.Length)
                 {
-                    throw Damaged(name, Invariant($"segment {SegmentName(marker)} at byte {markerAt} declares {length} bytes, beyond the end of the {data.Length}-byte file or below the minimum of 2"));
+                    // Fatal even when not strict: stb follows such a length past the end of the data and never returns.
+                    var error = Damaged(name, Invariant($"segment {SegmentName(marker)} at byte {markerAt} declares {length} bytes, beyond the end of the {data.Length}-byte file or below the minimum of 2"));
+                    error.Data[FatalKey] = true;
+                    throw error;
                 }
 
                 var segment = data.Slice(pos + 2, length - 2);
@@ -148,7 +154,7 @@ internal static class JpegStructure
                 throw Damaged(name, sawFrame ? "no scan (no image data)" : "no frame header");
             }
         }
-        catch (InvalidDataException) when (!strict)
+        catch (InvalidDataException e) when (!strict && !e.Data.Contains(FatalKey))
         {
             // Lenient: stb judges the file; keep what was found.
         }

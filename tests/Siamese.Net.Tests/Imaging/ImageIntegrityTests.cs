@@ -179,6 +179,17 @@ public sealed class ImageIntegrityTests
     }
 
     [Fact]
+    public void A_jpeg_segment_length_past_the_end_of_the_file_is_rejected_even_with_the_checks_off()
+    {
+        // stb follows such a length past the end of its data and never returns (found by the flip test below).
+        var jpeg = W.Stb(32, 16, new byte[32 * 16 * 3], "jpg");
+        var damaged = (byte[])jpeg.Clone();
+        damaged[4] ^= 0x08; // APP0 length 0x0010 -> 0x0810, beyond the end of the file
+        var act = () => Unchecked.Decode(damaged, ColorMode.Grayscale, "loop.jpg");
+        act.Should().Throw<InvalidDataException>().WithMessage("*loop.jpg*segment APP0 at byte 2 declares 2064 bytes*");
+    }
+
+    [Fact]
     public void No_bit_flip_in_a_jpeg_marker_or_segment_length_decodes_silently()
     {
         var rgb = Enumerable.Range(0, 32 * 16 * 3).Select(i => (byte)((i * 13) % 251)).ToArray();
