@@ -243,7 +243,7 @@ internal sealed unsafe class DecodedImage : IDisposable
             for (int x = 0; x < width; x++)
             {
                 int i = (y * width) + x;
-                int o = SourceIndex(x, y) * c;
+                int o = (Orientation == 1 ? i : SourceIndex(x, y)) * c;
                 float r, g, b, a;
                 if (c <= 2)
                 {
