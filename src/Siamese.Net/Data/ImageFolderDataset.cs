@@ -2,8 +2,10 @@ namespace Siamese.Net.Data;
 
 /// <summary>
 /// A folder-per-class image collection: <c>root/class/*.ext</c>, or deeper with <see cref="ImageFolderOptions.ClassDepth"/>.
-/// Lists file names only (streaming); images are decoded when batches are read. Classes and images are sorted by
-/// ordinal name, so class ids and every seeded draw are the same on every machine.
+/// Lists file names only (streaming); images are decoded when batches are read (check them all up front with
+/// <see cref="DatasetVerifier"/>). Classes and images are sorted by ordinal name, so class ids and every seeded draw
+/// are the same on every machine. Hidden files and folders (names starting with '.', such as macOS's <c>._1.png</c>,
+/// <c>Thumbs.db</c>, <c>desktop.ini</c>, <c>__MACOSX</c>, and on Windows the hidden attribute) are never images or classes.
 /// </summary>
 public sealed class ImageFolderDataset
 {
@@ -58,9 +60,9 @@ public sealed class ImageFolderDataset
             var next = new List<string>();
             foreach (var folder in classFolders)
             {
-                // Hidden folders (.git, .ipynb_checkpoints, ...) are tool droppings, not classes.
+                // Hidden folders (.git, .ipynb_checkpoints, macOS's __MACOSX in zips, ...) are tool droppings, not classes.
                 var children = Directory.GetDirectories(folder)
-                    .Where(d => !Path.GetFileName(d).StartsWith('.'))
+                    .Where(d => !IsHidden(d))
                     .Order(StringComparer.Ordinal)
                     .ToList();
                 if (children.Count == 0 && level > 0)
@@ -84,8 +86,10 @@ public sealed class ImageFolderDataset
         var images = new List<LabelledImage>();
         foreach (var folder in classFolders)
         {
+            // Hidden files are never images: macOS writes "._1.png" resource forks beside every file copied to a
+            // foreign disk, and they would fail to decode hours into training when a batch drew one.
             var files = Directory.GetFiles(folder)
-                .Where(f => extensions.Contains(Path.GetExtension(f)))
+                .Where(f => !IsHidden(f) && extensions.Contains(Path.GetExtension(f)))
                 .Order(StringComparer.Ordinal)
                 .ToList();
             if (files.Count == 0)
@@ -103,6 +107,35 @@ public sealed class ImageFolderDataset
         }
 
         return new ImageFolderDataset(fullRoot, classNames.AsReadOnly(), images.AsReadOnly());
+    }
+
+    /// <summary>
+    /// Whether a file or folder is left out of a scan: a name starting with '.', the operating systems' own files
+    /// (<c>Thumbs.db</c>, <c>desktop.ini</c>, <c>__MACOSX</c>), or the hidden or system attribute (Windows).
+    /// </summary>
+    internal static bool IsHidden(string path)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
+        if (name.StartsWith('.')
+            || name.Equals("Thumbs.db", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("desktop.ini", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("__MACOSX", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        try
+        {
+            return (File.GetAttributes(path) & (FileAttributes.Hidden | FileAttributes.System)) != 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Builds a dataset from an explicit list (e.g. a custom split); class ids must index <paramref name="classNames"/>.</summary>

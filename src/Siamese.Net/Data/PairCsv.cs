@@ -4,11 +4,16 @@ namespace Siamese.Net.Data;
 
 /// <summary>
 /// Reads pair lists in the Kaggle <c>sign_data</c> layout: three columns <c>img1,img2,label</c>, with or without a
-/// header row, image paths relative to a root folder.
+/// header row (<see cref="PairCsvOptions.HasHeader"/>), image paths relative to a root folder. Paths are resolved with
+/// symbolic links followed, and a path whose real location is outside the root is rejected unless allowed.
 /// </summary>
 public static class PairCsv
 {
     private static readonly string[] ColumnNames = ["img1", "img2", "label"];
+
+    private static readonly HashSet<string> LabelColumnNames = new(
+        ["label", "target", "y", "same", "is_same", "different", "is_different", "forged", "is_forged", "genuine", "match", "similar"],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Reads and validates every row. Nothing is returned unless the whole file is valid: a bad row throws an
@@ -67,9 +72,12 @@ public static class PairCsv
 
             if (!options.LabelConvention.TryParse(cells[2], out var label))
             {
+                string hint = firstContentRow && options.HasHeader == PairCsvHeader.Auto
+                    ? " If row 1 is a header, set PairCsvOptions.HasHeader to Present."
+                    : string.Empty;
                 throw new InvalidDataException(
                     $"{where} column 3 (label): '{cells[2]}' is not a label of the stated convention " +
-                    $"({options.LabelConvention.SameValue} = same, {options.LabelConvention.DifferentValue} = different).");
+                    $"({options.LabelConvention.SameValue} = same, {options.LabelConvention.DifferentValue} = different).{hint}");
             }
 
             var paths = new string[2];
@@ -94,8 +102,14 @@ public static class PairCsv
         return pairs.AsReadOnly();
     }
 
-    private static bool IsHeader(List<string> cells, PairCsvOptions options) =>
-        options.HasHeader ?? !int.TryParse(cells[2].Trim(), out _);
+    private static bool IsHeader(List<string> cells, PairCsvOptions options) => options.HasHeader switch
+    {
+        PairCsvHeader.Present => true,
+        PairCsvHeader.Absent => false,
+        // A header names its columns: a known label-column name and two path columns that are not file names. A first
+        // row that is merely malformed (a label such as "same" beside real paths) stays data and fails by name.
+        _ => LabelColumnNames.Contains(cells[2].Trim()) && !Path.HasExtension(cells[0]) && !Path.HasExtension(cells[1]),
+    };
 
     private static List<string> SplitCsvLine(string line, string csvPath, int row)
     {

@@ -8,7 +8,7 @@ namespace Siamese.Net.Imaging;
 /// </summary>
 internal static class PgmParser
 {
-    public static DecodedImage Parse(ReadOnlySpan<byte> data, string name, long maxPixels)
+    public static DecodedImage Parse(ReadOnlySpan<byte> data, string name, long maxPixels, long maxDecodedBytes)
     {
         bool binary = data[1] == (byte)'5';
         int pos = 2;
@@ -32,8 +32,15 @@ internal static class PgmParser
                 $"{name}: the image is {width}x{height} = {pixels} pixels, more than the decoder's limit of {maxPixels} (a decompression bomb or a wrong header).");
         }
 
-        var values = new float[pixels];
-        float scale = 1f / maxValue;
+        int bytesPerSample = maxValue < 256 ? 1 : 2;
+        if (pixels * bytesPerSample > maxDecodedBytes)
+        {
+            throw new InvalidDataException(
+                $"{name}: the image is {width}x{height} at {bytesPerSample * 8} bit = {pixels * bytesPerSample} bytes decoded, more than the decoder's limit of {maxDecodedBytes} bytes (MaxDecodedBytes).");
+        }
+
+        var bytes = bytesPerSample == 1 ? new byte[pixels] : null;
+        var words = bytesPerSample == 2 ? new ushort[pixels] : null;
         if (binary)
         {
             // Exactly one whitespace character separates maxval from the raster.
@@ -43,7 +50,6 @@ internal static class PgmParser
             }
 
             pos++;
-            int bytesPerSample = maxValue < 256 ? 1 : 2;
             long needed = pixels * bytesPerSample;
             long available = data.Length - pos;
             if (available < needed)
@@ -53,15 +59,15 @@ internal static class PgmParser
             }
 
             var raster = data.Slice(pos);
-            for (int i = 0; i < values.Length; i++)
+            for (int i = 0; i < pixels; i++)
             {
                 int v = bytesPerSample == 1 ? raster[i] : (raster[2 * i] << 8) | raster[(2 * i) + 1];
-                values[i] = SampleToFloat(v, maxValue, scale, name, i, width);
+                Store(v, i, bytes, words, maxValue, name, width);
             }
         }
         else
         {
-            for (int i = 0; i < values.Length; i++)
+            for (int i = 0; i < pixels; i++)
             {
                 SkipWhitespace(data, ref pos, allowComments: false);
                 if (pos >= data.Length)
@@ -70,14 +76,16 @@ internal static class PgmParser
                 }
 
                 int v = ReadInt(data, ref pos, name, $"sample {i}");
-                values[i] = SampleToFloat(v, maxValue, scale, name, i, width);
+                Store(v, i, bytes, words, maxValue, name, width);
             }
         }
 
-        return new DecodedImage(width, height, 1, values);
+        return bytes is not null
+            ? DecodedImage.FromBytes(width, height, 1, bytes, maxValue)
+            : DecodedImage.FromWords(width, height, 1, words!, maxValue);
     }
 
-    private static float SampleToFloat(int value, int maxValue, float scale, string name, int index, int width)
+    private static void Store(int value, int index, byte[]? bytes, ushort[]? words, int maxValue, string name, int width)
     {
         if (value > maxValue)
         {
@@ -85,7 +93,14 @@ internal static class PgmParser
                 $"{name}: PGM sample at row {index / width}, column {index % width} is {value}, above the header's maxval {maxValue}.");
         }
 
-        return value * scale;
+        if (bytes is not null)
+        {
+            bytes[index] = (byte)value;
+        }
+        else
+        {
+            words![index] = (ushort)value;
+        }
     }
 
     private static int ReadHeaderInt(ReadOnlySpan<byte> data, ref int pos, string name, string field)

@@ -50,7 +50,7 @@ public sealed class PairCsvTests : IDisposable
     public void Stated_header_absence_makes_a_header_row_an_error_naming_row_and_column()
     {
         var csv = Csv("img1,img2,target\nc00/00.png,c00/01.png,0\n");
-        var act = () => PairCsv.Read(csv, _root, new PairCsvOptions(PairLabelConvention.OneMeansDifferent) { HasHeader = false });
+        var act = () => PairCsv.Read(csv, _root, new PairCsvOptions(PairLabelConvention.OneMeansDifferent) { HasHeader = PairCsvHeader.Absent });
         act.Should().Throw<InvalidDataException>().WithMessage("*row 1 column 3 (label)*'target'*0 = same, 1 = different*");
     }
 
