@@ -13,6 +13,20 @@ internal sealed class DecodedImage
         Pixels = pixels;
     }
 
+    /// <summary>8-bit samples scaled by <paramref name="maxValue"/> to [0, 1], as the core's decoded image holds them.</summary>
+    public static DecodedImage FromBytes(int width, int height, int channels, byte[] samples, int maxValue)
+    {
+        float scale = 1f / maxValue;
+        return new DecodedImage(width, height, channels, Array.ConvertAll(samples, v => v * scale));
+    }
+
+    /// <summary>16-bit samples scaled by <paramref name="maxValue"/> to [0, 1].</summary>
+    public static DecodedImage FromWords(int width, int height, int channels, ushort[] samples, int maxValue)
+    {
+        float scale = 1f / maxValue;
+        return new DecodedImage(width, height, channels, Array.ConvertAll(samples, v => v * scale));
+    }
+
     public int Width { get; }
 
     public int Height { get; }

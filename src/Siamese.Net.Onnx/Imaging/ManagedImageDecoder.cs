@@ -14,6 +14,9 @@ internal static class ManagedImageDecoder
     /// <summary>The core decoder's default pixel limit (64 Mi pixels).</summary>
     public const long MaxPixels = 64L * 1024 * 1024;
 
+    /// <summary>Largest decoded size accepted, checked from the header before decoding (as the core decoder's default).</summary>
+    public const long MaxDecodedBytes = 256L * 1024 * 1024;
+
     public static (float[] Planar, int Height, int Width) DecodeFile(string path, ColorMode mode)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -46,7 +49,7 @@ internal static class ManagedImageDecoder
         switch (format)
         {
             case ImageFormat.Pgm:
-                return PgmParser.Parse(encoded, name, MaxPixels);
+                return PgmParser.Parse(encoded, name, MaxPixels, MaxDecodedBytes);
             case ImageFormat.Png:
             case ImageFormat.Jpeg:
             case ImageFormat.Bmp:

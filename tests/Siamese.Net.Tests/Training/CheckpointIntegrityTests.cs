@@ -25,8 +25,8 @@ public sealed class CheckpointIntegrityTests : IDisposable
         Step = 0,
         GlobalStep = 40,
         Seed = 11,
-        Optimizer = OptimizerKind.Adam,
-        Schedule = LearningRateSchedule.Constant,
+        Optimizer = typeof(TorchSharp.Modules.Adam).FullName!,
+        InitialLearningRates = [0.01],
         History = [],
         ModuleTypes = [network.GetType().FullName!],
     };
