@@ -1,0 +1,70 @@
+using static TorchSharp.torch;
+
+namespace Siamese.Net.Distances;
+
+/// <summary>
+/// Euclidean's fast path: rank by <c>|r|^2 - 2 q.r</c> (one <c>addmm</c>; <c>|q|^2</c> is the same for every
+/// reference of a query), and finish only the selected keys with <c>sqrt(max(key + |q|^2, 0) + epsilon)</c>.
+/// </summary>
+internal sealed class EuclideanReferences : PreparedReferences
+{
+    private readonly double _epsilon;
+    private readonly Tensor _references;
+    private readonly Tensor _squaredNorms;
+    private readonly Tensor? _low;
+    private readonly Tensor? _lowSquaredNorms;
+
+    public EuclideanReferences(Tensor references, double epsilon, ScalarType? candidateType)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        _epsilon = epsilon;
+        _references = references.detach().to(ScalarType.Float32).contiguous().clone().DetachFromDisposeScope();
+        _squaredNorms = (_references * _references).sum(1).DetachFromDisposeScope();
+        if (candidateType is { } type)
+        {
+            _low = _references.to(type).DetachFromDisposeScope();
+            _lowSquaredNorms = _squaredNorms.to(type).DetachFromDisposeScope();
+        }
+    }
+
+    public override long Count => _references.shape[0];
+
+    public override bool HasCandidatePass => _low is not null;
+
+    public override Tensor Keys(Tensor queries) =>
+        _squaredNorms.unsqueeze(0).addmm(queries, _references.t(), beta: 1, alpha: -2);
+
+    public override Tensor CandidateKeys(Tensor queries)
+    {
+        if (_low is null || _lowSquaredNorms is null)
+        {
+            return base.CandidateKeys(queries);
+        }
+
+        using var scope = NewDisposeScope();
+        return _lowSquaredNorms.unsqueeze(0).addmm(queries.to(_low.dtype), _low.t(), beta: 1, alpha: -2).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor KeysOf(Tensor queries, Tensor candidates)
+    {
+        using var scope = NewDisposeScope();
+        var dots = Dots(queries, Gather(_references, candidates));
+        return _squaredNorms.index_select(0, candidates.flatten()).view_as(candidates).add(dots, alpha: -2).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor ToDistances(Tensor queries, Tensor keys)
+    {
+        using var scope = NewDisposeScope();
+        var qq = (queries * queries).sum(1, keepdim: true);
+        return keys.add(qq, alpha: 1).clamp_min(0).add(_epsilon, alpha: 1).sqrt().MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        _references.Dispose();
+        _squaredNorms.Dispose();
+        _low?.Dispose();
+        _lowSquaredNorms?.Dispose();
+    }
+}
