@@ -521,7 +521,7 @@ public sealed partial class OneShotClassifier : IDisposable
         }
         catch (ObjectDisposedException) when (_disposed)
         {
-            throw new ObjectDisposedException(nameof(OneShotClassifier));
+            throw new ObjectDisposedException(typeof(OneShotClassifier).FullName);
         }
     }
 

@@ -94,6 +94,22 @@ public sealed class TensorSupportIndex : ISupportIndex
         Add(labels, rows);
     }
 
+    /// <summary>Adds (or extends) one class from its support embeddings [K, D].</summary>
+    /// <param name="label">Class label; not empty.</param>
+    /// <param name="embeddings">Finite embeddings [K, D], K &gt;= 1.</param>
+    /// <exception cref="ArgumentException">The label is empty, or the embeddings are empty, non-finite or of the wrong shape.</exception>
+    public void Add(string label, Tensor embeddings)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (embeddings.dim() != 2 || embeddings.shape[0] == 0)
+        {
+            throw new ArgumentException($"Support embeddings of class '{label}' must be [K, D] with K >= 1; got shape [{Guard.Shape(embeddings)}].", nameof(embeddings));
+        }
+
+        Add(Enumerable.Repeat(label, checked((int)embeddings.shape[0])).ToArray(), embeddings);
+    }
+
     /// <summary>
     /// Adds support embeddings [labels.Count, D], one label per row (rows of a label need not be adjacent); new labels
     /// become classes in order of first appearance. The index keeps its own float32 copy on its device.
