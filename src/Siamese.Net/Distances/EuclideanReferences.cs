@@ -6,13 +6,20 @@ namespace Siamese.Net.Distances;
 /// Euclidean's fast path: rank by <c>|r|^2 - 2 q.r</c> (one <c>addmm</c>; <c>|q|^2</c> is the same for every
 /// reference of a query), and finish only the selected keys with <c>sqrt(max(key + |q|^2, 0) + epsilon)</c>.
 /// </summary>
+/// <remarks>
+/// The low-precision candidate pass works on vectors centred on the references' mean <c>m</c>
+/// (<c>|q - r|^2 = |q - m|^2 + |r - m|^2 - 2 (q - m).(r - m)</c>), which keeps the rounded products small for
+/// embeddings with a large common component (ReLU features are all positive), and adds the products to float32 norms
+/// so that only the product, not the norm, is rounded.
+/// </remarks>
 internal sealed class EuclideanReferences : PreparedReferences
 {
     private readonly double _epsilon;
     private readonly Tensor _references;
     private readonly Tensor _squaredNorms;
     private readonly Tensor? _low;
-    private readonly Tensor? _lowSquaredNorms;
+    private readonly Tensor? _centre;
+    private readonly Tensor? _centredSquaredNorms;
 
     public EuclideanReferences(Tensor references, double epsilon, ScalarType? candidateType)
     {
@@ -23,8 +30,10 @@ internal sealed class EuclideanReferences : PreparedReferences
         _squaredNorms = (_references * _references).sum(1).DetachFromDisposeScope();
         if (candidateType is { } type)
         {
-            _low = _references.to(type).DetachFromDisposeScope();
-            _lowSquaredNorms = _squaredNorms.to(type).DetachFromDisposeScope();
+            _centre = _references.mean([0], keepdim: true).DetachFromDisposeScope();
+            var centred = _references - _centre;
+            _centredSquaredNorms = (centred * centred).sum(1).DetachFromDisposeScope();
+            _low = centred.to(type).DetachFromDisposeScope();
         }
     }
 
@@ -37,13 +46,15 @@ internal sealed class EuclideanReferences : PreparedReferences
 
     public override Tensor CandidateKeys(Tensor queries)
     {
-        if (_low is null || _lowSquaredNorms is null)
+        if (_low is null || _centre is null || _centredSquaredNorms is null)
         {
             return base.CandidateKeys(queries);
         }
 
         using var scope = NewDisposeScope();
-        return _lowSquaredNorms.unsqueeze(0).addmm(queries.to(_low.dtype), _low.t(), beta: 1, alpha: -2).MoveToOuterDisposeScope();
+        var dots = (queries - _centre).to(_low.dtype).matmul(_low.t());
+        // float32 + bfloat16 promotes to float32 in one pass: only the products were rounded.
+        return _centredSquaredNorms.unsqueeze(0).add(dots, alpha: -2).MoveToOuterDisposeScope();
     }
 
     public override Tensor KeysOf(Tensor queries, Tensor candidates)
@@ -65,6 +76,7 @@ internal sealed class EuclideanReferences : PreparedReferences
         _references.Dispose();
         _squaredNorms.Dispose();
         _low?.Dispose();
-        _lowSquaredNorms?.Dispose();
+        _centre?.Dispose();
+        _centredSquaredNorms?.Dispose();
     }
 }
