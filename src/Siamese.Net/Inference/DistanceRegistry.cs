@@ -16,8 +16,8 @@ public sealed class DistanceRegistry
     /// <summary>Creates a registry with the library's distances.</summary>
     public DistanceRegistry()
     {
-        Register("euclidean", s => s.TryGetValue("epsilon", out double e) ? new EuclideanDistance(e) : new EuclideanDistance(), d => Epsilon(((EuclideanDistance)d).Epsilon));
-        Register("cosine", s => s.TryGetValue("epsilon", out double e) ? new CosineDistance(e) : new CosineDistance(), d => Epsilon(((CosineDistance)d).Epsilon));
+        Register("euclidean", s => s.TryGetValue("epsilon", out double e) ? new EuclideanDistance(e) : new EuclideanDistance(), d => d is EuclideanDistance e ? Epsilon(e.Epsilon) : []);
+        Register("cosine", s => s.TryGetValue("epsilon", out double e) ? new CosineDistance(e) : new CosineDistance(), d => d is CosineDistance c ? Epsilon(c.Epsilon) : []);
         Register("manhattan", _ => new ManhattanDistance());
     }
 
