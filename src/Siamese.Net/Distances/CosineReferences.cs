@@ -3,6 +3,11 @@ using static TorchSharp.torch;
 namespace Siamese.Net.Distances;
 
 /// <summary>Cosine's fast path: references stored as unit vectors, keys <c>-(q/|q|).(r/|r|)</c>, distance <c>1 + key</c>.</summary>
+/// <remarks>
+/// The low-precision candidate pass ranks by <c>-u.(v - m)</c> with <c>m</c> the mean unit reference: it differs from
+/// <c>-u.v</c> by <c>u.m</c>, the same for every reference of a query, and its products are small when the embeddings
+/// cluster (cosine similarities all near 1), where rounding <c>u.v</c> itself to bfloat16 would tie them.
+/// </remarks>
 internal sealed class CosineReferences : PreparedReferences
 {
     private readonly double _epsilon;
@@ -18,7 +23,7 @@ internal sealed class CosineReferences : PreparedReferences
         _unit = (r / r.norm(1, keepdim: true).clamp_min(epsilon)).contiguous().DetachFromDisposeScope();
         if (candidateType is { } type)
         {
-            _low = _unit.to(type).DetachFromDisposeScope();
+            _low = (_unit - _unit.mean([0], keepdim: true)).to(type).DetachFromDisposeScope();
         }
     }
 

@@ -9,7 +9,7 @@ public sealed record TensorSupportIndexOptions
     private readonly KShotAggregation _aggregation = KShotAggregation.NearestSample;
     private readonly int _candidateFactor = 4;
     private readonly int _candidatePassMinimumRows = 8192;
-    private readonly ScalarType? _candidatePrecision = ScalarType.BFloat16;
+    private readonly ScalarType? _candidatePrecision;
 
     /// <summary>How a class with several support embeddings is scored (default: its nearest sample).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined value.</exception>
@@ -25,11 +25,12 @@ public sealed record TensorSupportIndexOptions
     public Device? Device { get; init; }
 
     /// <summary>
-    /// Type of the candidate pass (default bfloat16), or null for plain float32 ranking. With a candidate pass, a
+    /// Type of an optional candidate pass (e.g. bfloat16), or null (the default) for plain float32 ranking. With a candidate pass, a
     /// low-precision matrix product picks <see cref="CandidateFactor"/> times the needed number of nearest rows per
     /// query, and only those are re-ranked exactly in float32, so reported distances are always exact float32 values.
     /// Used only by distances that offer such a pass (Euclidean, cosine) and galleries of at least
-    /// <see cref="CandidatePassMinimumRows"/> rows; see docs/performance.md for the measured agreement and speed.
+    /// <see cref="CandidatePassMinimumRows"/> rows. It is off by default because on this project's CPU it was not
+    /// faster than float32 and did not reach 99.99 % agreement on every data set measured (docs/performance.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not BFloat16, Float16 or null.</exception>
     public ScalarType? CandidatePrecision
