@@ -143,8 +143,9 @@ internal static class ClassifierFile
         {
             zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException or ArgumentException)
         {
+            // A damaged end-of-directory record can surface as any of these, depending on the field that was hit.
             throw new InvalidDataException($"'{path}' is not a Siamese.Net one-shot classifier file, or its zip directory is damaged: {ex.Message}", ex);
         }
 
