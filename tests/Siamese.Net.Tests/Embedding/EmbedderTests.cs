@@ -56,6 +56,24 @@ public sealed class EmbedderTests : IDisposable
     }
 
     [Fact]
+    public void Concurrent_embeds_all_run_in_eval_mode_and_the_last_one_restores_training()
+    {
+        using var probe = new Probe();
+        probe.train();
+        var embedder = new Embedder(probe, options: new EmbedderOptions { BatchSize = 1 });
+        using var batch = rand(4, 1, 2, 2);
+
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            using var scope = NewDisposeScope();
+            embedder.EmbedPreprocessed(batch);
+        });
+
+        probe.Seen.Should().HaveCount(64).And.OnlyContain(s => !s.Training && !s.Grad);
+        probe.training.Should().BeTrue();
+    }
+
+    [Fact]
     public void A_forward_hook_the_user_registered_fires()
     {
         using var encoder = MakeEncoder();
