@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "workloads" => Siamese.Net.Benchmarks.SideBySide.WorkloadsCommand.Run(args.Skip(1).ToArray()),
     "fit-overhead" => FitOverheadCommand.Run(args.Skip(1).ToArray()),
     "support-search" => Siamese.Net.Benchmarks.Inference.SupportSearchCommand.Run(args.Skip(1).ToArray()),
+    "candidate-pass" => Siamese.Net.Benchmarks.Inference.CandidatePassCommand.Run(args.Skip(1).ToArray()),
     _ => RunBenchmarks(args),
 };
 

@@ -1,5 +1,6 @@
 using Siamese.Net.Data;
 using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
@@ -23,19 +24,19 @@ public sealed record FacePairs(int[] First, int[] Second, double[] Distances, bo
 public static class FaceEvaluation
 {
     /// <summary>
-    /// Embeds images from their files the way a user's queries are embedded: decoded, then the classifier's own
-    /// preprocessing and encoder.
+    /// Embeds images from their files the way a user's queries are embedded: decoded, then the embedder's (the
+    /// classifier's) preprocessing and encoder.
     /// </summary>
     /// <returns>Embeddings [N, D] on the CPU, in the order of <paramref name="subjects"/>' images.</returns>
-    public static Tensor Embed(OneShotClassifier classifier, ImageFolderDataset subjects, CancellationToken cancellationToken)
+    public static Tensor Embed(Embedder embedder, ImageFolderDataset subjects, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(subjects);
         using var scope = NewDisposeScope();
         var decoded = subjects.Images
             .Select(image => StbImageDecoder.Default.Decode(File.ReadAllBytes(image.Path), ColorMode.Grayscale, image.Path))
             .ToArray();
-        return classifier.Embed(decoded, cancellationToken).MoveToOuterDisposeScope();
+        return embedder.Embed(decoded, cancellationToken).MoveToOuterDisposeScope();
     }
 
     /// <summary>All unordered pairs of distinct images (n·(n-1)/2), scored by <paramref name="distance"/>.</summary>
@@ -130,7 +131,7 @@ public static class FaceEvaluation
         }
 
         perSubject = right.Select((r, c) => asked[c] == 0 ? double.NaN : (double)r / asked[c]).ToArray();
-        return EpisodeAccuracy.Summarize(accuracies);
+        return EpisodeEvaluator.Summarize(accuracies);
     }
 
     private static void Clear(OneShotClassifier classifier)

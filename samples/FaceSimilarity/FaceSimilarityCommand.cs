@@ -130,11 +130,11 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
 
         // Everything below goes through the classifier a user would load: its preprocessing and encoder.
         using var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { TopK = 3 });
-        using var validationEmbeddings = FaceEvaluation.Embed(classifier, split.Validation, cancellationToken);
+        using var validationEmbeddings = FaceEvaluation.Embed(classifier.Embedder, split.Validation, cancellationToken);
         var validationScores = FaceEvaluation.AllPairs(validationEmbeddings, split.Validation, classifier.Distance).Scores();
         var calibrated = ThresholdCalibration.AtEqualErrorRate(validationScores);
 
-        using var testEmbeddings = FaceEvaluation.Embed(classifier, split.Test, cancellationToken);
+        using var testEmbeddings = FaceEvaluation.Embed(classifier.Embedder, split.Test, cancellationToken);
         var testPairs = FaceEvaluation.AllPairs(testEmbeddings, split.Test, classifier.Distance);
         var testScores = testPairs.Scores();
         var roc = testScores.Roc();

@@ -122,7 +122,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         var evaluation = _console.Status().Start($"Classifying {runs.Count} one-shot runs...", _ =>
             OneShotEvaluation.Evaluate(network, preprocessing, distance, runs, cancellationToken: cancellationToken));
         int ways = runs[0].SupportPaths.Count;
-        var estimate = EpisodeAccuracy.Summarize(evaluation.CorrectPerRun.Select((c, i) => (double)c / evaluation.QueriesPerRun[i]).ToArray());
+        var estimate = EpisodeEvaluator.Summarize(evaluation.CorrectPerRun.Select((c, i) => (double)c / evaluation.QueriesPerRun[i]).ToArray());
         _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{ways}-way 1-shot on {runs.Count} {(runsFolder is null ? "held-out" : "Lake")} runs ({evaluation.QueriesPerRun.Sum()} queries): "
             + $"{evaluation.Accuracy:F4} (95% interval over runs {estimate.Lower:F4}-{estimate.Upper:F4})."));

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Siamese.Net.Data;
+using Siamese.Net;
 using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
 using TorchSharp;
@@ -71,7 +73,7 @@ public static class OneShotEvaluation
             cancellationToken.ThrowIfCancellationRequested();
             var run = runs[r];
             using var scope = NewDisposeScope();
-            using var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { Distance = distance, TopK = 3 });
+            using var classifier = new OneShotClassifier(Model(network, distance), preprocessing, new OneShotClassifierOptions { Distance = distance, TopK = 3 });
             int n = run.SupportPaths.Count;
             var support = embeddings.index_select(0, torch.tensor(run.SupportPaths.Select(p => row[p]).ToArray()));
             classifier.AddEmbeddings(Enumerable.Range(0, n).Select(Label).ToArray(), support);
@@ -82,7 +84,7 @@ public static class OneShotEvaluation
             for (int q = 0; q < run.QueryPaths.Count; q++)
             {
                 int target = run.QueryTargets[q];
-                int predicted = int.Parse(predictions[q].Label.AsSpan(5), CultureInfo.InvariantCulture);
+                int predicted = int.Parse(predictions[q].NearestLabel.AsSpan(5), CultureInfo.InvariantCulture);
                 bool ok = predicted == target;
                 right += ok ? 1 : 0;
                 outcomes.Add(new QueryOutcome(run.Name, run.QueryPaths[q], run.SupportPaths[predicted], predictions[q].Distance, ok));
@@ -104,7 +106,7 @@ public static class OneShotEvaluation
     public static OneShotClassifier CreateClassifier(nn.Module<Tensor, Tensor> network, ImagePreprocessing preprocessing, IDistance distance, OneShotRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { Distance = distance, TopK = 3 });
+        var classifier = new OneShotClassifier(Model(network, distance), preprocessing, new OneShotClassifierOptions { Distance = distance, TopK = 3 });
         for (int i = 0; i < run.SupportPaths.Count; i++)
         {
             classifier.AddClass(Label(i), [run.SupportPaths[i]]);
@@ -115,10 +117,17 @@ public static class OneShotEvaluation
 
     private static string Label(int supportIndex) => "class" + supportIndex.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Embeds files (decoded as stored, then the classifier's preprocessing) in chunks.</summary>
+    /// <summary>
+    /// The module to embed with: a Siamese network carries its own distance, so when the run is scored with another one
+    /// (the BCE head's learned similarity) the classifier gets the shared encoder, which computes the same embeddings.
+    /// </summary>
+    private static nn.Module<Tensor, Tensor> Model(nn.Module<Tensor, Tensor> network, IDistance distance) =>
+        network is SiameseNetwork siamese && siamese.Distance.Name != distance.Name ? siamese.Encoder : network;
+
+    /// <summary>Embeds files (decoded as stored, then the training preprocessing) in chunks.</summary>
     private static Tensor EmbedAll(nn.Module<Tensor, Tensor> network, ImagePreprocessing preprocessing, IDistance distance, string[] paths, CancellationToken cancellationToken)
     {
-        using var embedder = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { Distance = distance });
+        var embedder = new Embedder(Model(network, distance), preprocessing, distance: distance);
         using var scope = NewDisposeScope();
         var chunks = new List<Tensor>();
         foreach (var chunk in paths.Chunk(256))

@@ -177,7 +177,7 @@ public sealed class BundleTests : IDisposable
         // The fourth class is left for the consumer to enrol on the deployed side.
         var extra = support.Last();
         File.WriteAllLines(Path.Combine(target, "enrol.txt"), [extra.Key, .. extra.Value.Select(Path.GetFileName)!]);
-        var expected = core.PredictBatch(queries).Select((p, i) => $"{Path.GetFileName(queries[i])}\t{p.AcceptedLabel ?? "<unknown>"}").ToArray();
+        var expected = core.PredictBatch(queries).Select((p, i) => $"{Path.GetFileName(queries[i])}\t{p.Label ?? "<unknown>"}").ToArray();
         File.WriteAllLines(Path.Combine(target, "expected.tsv"), expected);
 
         using var deployed = OnnxOneShotClassifier.Load(bundle);

@@ -5,7 +5,6 @@ using Siamese.Net.Onnx.Export;
 using Siamese.Net.Tests.TestSupport;
 using TorchSharp;
 using static TorchSharp.torch;
-using SearchAggregation = Siamese.Net.Search.KShotAggregation;
 
 namespace Siamese.Net.Onnx.Tests;
 
@@ -73,7 +72,7 @@ internal static class Fixtures
 
         var metric = classifier.Distance.Metric ?? throw new InvalidOperationException("The distance has no vector metric.");
         OnnxBundle.Write(path, classifier.Encoder, classifier.Preprocessing, metric, classifier.Threshold, classifier.TopK,
-            Enum.Parse<SearchAggregation>(classifier.Aggregation.ToString()), labels, rows.ToArray());
+            classifier.Aggregation, labels, rows.ToArray());
     }
 
     /// <summary>A threshold in the middle of the widest gap between the sorted nearest distances (robust to float noise).</summary>

@@ -4,6 +4,7 @@ using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
 using Siamese.Net.Losses;
+using Siamese.Net.Search;
 using Siamese.Net.Training;
 
 namespace Siamese.Net.Tests;
@@ -71,7 +72,7 @@ public sealed class ReadmeQuickStartTests : IDisposable
         result.History[^1].Validation.Should().NotBeNull();
         classifier.Threshold.Should().Be(threshold.Threshold);
         prediction.Candidates.Should().NotBeEmpty();
-        prediction.Candidates[0].Label.Should().Be(prediction.Label);
+        prediction.Candidates[0].Label.Should().Be(prediction.NearestLabel);
         said.Should().NotBeNullOrEmpty();
     }
 }

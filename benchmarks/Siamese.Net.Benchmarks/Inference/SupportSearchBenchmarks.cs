@@ -1,13 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using Siamese.Net.Distances;
 using Siamese.Net.Inference;
+using Siamese.Net.Search;
 using static TorchSharp.torch;
 
 namespace Siamese.Net.Benchmarks.Inference;
 
 /// <summary>
 /// One-shot search: 1,000 query embeddings of size 128 against 10k and 100k one-shot support classes (one embedding
-/// each), top-5 classes, Euclidean distance, through <see cref="InMemorySupportIndex.Search"/>. Target: at most 1 s
+/// each), top-5 classes, Euclidean distance, through <see cref="TensorSupportIndex.Search(Tensor, int)"/>. Target: at most 1 s
 /// for 100k on the project's 2-core CPU.
 /// </summary>
 /// <remarks>
@@ -19,7 +20,7 @@ namespace Siamese.Net.Benchmarks.Inference;
 [IterationCount(5)]
 public class SupportSearchBenchmarks
 {
-    private InMemorySupportIndex _index = null!;
+    private TensorSupportIndex _index = null!;
     private Tensor _queries = null!;
 
     /// <summary>Number of support embeddings (= classes).</summary>

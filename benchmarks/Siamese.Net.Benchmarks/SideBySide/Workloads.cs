@@ -1,7 +1,7 @@
 using Siamese.Net.Benchmarks.Inference;
 using Siamese.Net.Benchmarks.Training;
 using Siamese.Net.Encoders;
-using Siamese.Net.Inference;
+using Siamese.Net.Search;
 using Siamese.Net.Losses;
 using Siamese.Net.Miners;
 using Adam = TorchSharp.Modules.Adam;

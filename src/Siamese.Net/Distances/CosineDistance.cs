@@ -51,4 +51,11 @@ public sealed class CosineDistance : IDistance
     }
 
     private Tensor Unit(Tensor x) => x / x.norm(1, keepdim: true).clamp_min(Epsilon);
+
+    /// <inheritdoc />
+    public PreparedReferences Prepare(Tensor references, ScalarType? candidateType = null)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        return new CosineReferences(references, Epsilon, candidateType);
+    }
 }

@@ -80,4 +80,11 @@ public sealed class EuclideanDistance : IDistance
 
         return squared.add(Epsilon).sqrt().MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public PreparedReferences Prepare(Tensor references, ScalarType? candidateType = null)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        return new EuclideanReferences(references, Epsilon, candidateType);
+    }
 }

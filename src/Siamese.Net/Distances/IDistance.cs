@@ -37,4 +37,16 @@ public interface IDistance
     /// <param name="queries">Embeddings [Q, D].</param>
     /// <param name="references">Embeddings [R, D].</param>
     Tensor Matrix(Tensor queries, Tensor references);
+
+    /// <summary>
+    /// Prepares a fixed set of references (a support gallery) for repeated nearest-neighbour ranking: the place for a
+    /// distance's fast path. The default ranks by <see cref="Matrix"/>; Euclidean and cosine override it.
+    /// </summary>
+    /// <param name="references">References [R, D]; copied.</param>
+    /// <param name="candidateType">
+    /// A low-precision type (e.g. <c>ScalarType.BFloat16</c>) for a fast candidate pass, or null for exact ranking only;
+    /// a distance without such a pass ignores it.
+    /// </param>
+    /// <returns>The prepared references (the caller disposes them).</returns>
+    PreparedReferences Prepare(Tensor references, ScalarType? candidateType = null) => new MatrixReferences(this, references);
 }

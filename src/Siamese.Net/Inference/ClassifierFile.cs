@@ -1,113 +1,99 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Siamese.Net.Distances;
 using Siamese.Net.Encoders;
 using Siamese.Net.Imaging;
+using Siamese.Net.Search;
+using Siamese.Net.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Siamese.Net.Inference;
 
 /// <summary>
-/// The saved form of a <see cref="OneShotClassifier"/>: a zip archive with <c>manifest.json</c> (format version,
-/// encoder architecture, preprocessing, distance, aggregation, threshold, classes), <c>encoder.bin</c> (TorchSharp
-/// state dict) and <c>support.f32</c> (support embeddings, little-endian float32, rows grouped by class in manifest
-/// order).
+/// The saved form of a <see cref="OneShotClassifier"/> (<c>*.siamese</c>), format version 2: a zip archive with
+/// <c>manifest.json</c> (format version, encoder architecture, preprocessing, distance, aggregation, threshold, classes,
+/// and the SHA-256 of every other entry), <c>manifest.sha256</c> (the SHA-256 of <c>manifest.json</c>),
+/// <c>encoder.bin</c> (TorchSharp state dict) and <c>support.f32</c> (support embeddings, little-endian float32,
+/// rows grouped by class in manifest order).
 /// </summary>
+/// <remarks>
+/// Reading verifies every checksum and validates every value before any module is touched; a damaged or invalid file
+/// gives <see cref="InvalidDataException"/> naming the file and the damaged entry or value. Writing builds the archive in
+/// memory, reads it back through the same checks, and only then replaces the target atomically.
+/// </remarks>
 internal static class ClassifierFile
 {
     public const string FormatName = "Siamese.Net.OneShotClassifier";
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const string ManifestEntry = "manifest.json";
+    private const string ManifestHashEntry = "manifest.sha256";
     private const string EncoderEntry = "encoder.bin";
     private const string SupportEntry = "support.f32";
+    private const string SiameseType = "Siamese.Net.SiameseNetwork";
 
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
     };
 
-    public static void Write(string path, OneShotClassifier classifier, ISupportIndex index)
+    public static void Write(string path, OneShotClassifier classifier, DistanceRegistry distances)
     {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    WriteArchive(zip, classifier, index);
-                }
-
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        var encoder = classifier.Encoder;
+        CheckAlive(encoder, path);
+        var bytes = Build(classifier, distances);
+        // Read the archive back through the loader's checks before the target is touched.
+        Inspect(bytes, path, distances);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
-    public static OneShotClassifier Read(
-        string path, nn.Module<Tensor, Tensor> encoder, IDistance? distance, IImageDecoder? decoder, ILogger<OneShotClassifier>? logger)
+    public static OneShotClassifier Read(string path, nn.Module<Tensor, Tensor>? encoder, DistanceRegistry distances, IImageDecoder? decoder, ILogger<OneShotClassifier>? logger)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Classifier file '{path}' does not exist.", path);
         }
 
-        ZipArchive zip;
+        var contents = Inspect(File.ReadAllBytes(path), path, distances);
+        var manifest = contents.Manifest;
+        bool built = encoder is null;
+        encoder ??= Rebuild(manifest, contents.Distance, path);
         try
         {
-            zip = ZipFile.OpenRead(path);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataException($"'{path}' is not a Siamese.Net one-shot classifier file (not a zip archive).", ex);
-        }
-
-        using (zip)
-        {
-            var manifest = ReadManifest(zip, path);
-            CheckArchitecture(manifest.Encoder, Describe(encoder), path);
-
-            using (var weights = OpenEntry(zip, EncoderEntry, path))
+            if (encoder is SiameseNetwork siamese && siamese.Distance.Name != contents.Distance.Name)
             {
-                using var buffer = new MemoryStream();
-                weights.CopyTo(buffer);
-                buffer.Position = 0;
-                using var reader = new BinaryReader(buffer, System.Text.Encoding.UTF8, leaveOpen: true);
-                encoder.load(reader, strict: true);
+                throw new InvalidDataException(
+                    $"'{path}' was saved with the '{contents.Distance.Name}' distance, but the given Siamese network uses '{siamese.Distance.Name}'.");
             }
 
-            var preprocessing = ImagePreprocessing.FromJson(manifest.Preprocessing);
+            CheckArchitecture(manifest.Encoder, Describe(encoder), path);
+            LoadWeights(encoder, contents.EncoderBytes, path, restoreOnFailure: !built);
             var options = new OneShotClassifierOptions
             {
-                Distance = RestoreDistance(manifest.Distance, distance, path),
+                Distance = encoder is SiameseNetwork ? null : contents.Distance,
                 Aggregation = manifest.Aggregation,
                 Threshold = manifest.Threshold,
                 TopK = manifest.TopK,
                 BatchSize = manifest.BatchSize,
                 Decoder = decoder,
             };
-            var classifier = new OneShotClassifier(encoder, preprocessing, options, index: null, logger);
+            var classifier = new OneShotClassifier(encoder, contents.Preprocessing, options, logger);
             try
             {
-                ReadSupport(zip, manifest, classifier, encoder, path);
+                if (contents.Labels.Length > 0)
+                {
+                    using var support = tensor(contents.Support, [contents.Labels.Length, manifest.EmbeddingSize!.Value]);
+                    classifier.AddEmbeddings(contents.Labels, support);
+                }
             }
             catch
             {
@@ -117,17 +103,30 @@ internal static class ClassifierFile
 
             return classifier;
         }
+        catch (ArgumentException ex)
+        {
+            if (built)
+            {
+                encoder.Dispose();
+            }
+
+            throw new InvalidDataException($"'{path}' holds a value the classifier rejects: {ex.Message}", ex);
+        }
+        catch
+        {
+            if (built)
+            {
+                encoder.Dispose();
+            }
+
+            throw;
+        }
     }
 
     internal static EncoderDescription Describe(nn.Module<Tensor, Tensor> encoder)
     {
         var inner = (encoder as SiameseNetwork)?.Encoder;
-        string type = TypeName(encoder);
-        if (inner is not null)
-        {
-            type += $"({TypeName(inner)})";
-        }
-
+        string type = inner is null ? EncoderCatalog.TypeName(encoder) : $"{SiameseType}({EncoderCatalog.TypeName(inner)})";
         var image = (inner ?? encoder) as ImageEncoder;
         var state = encoder.state_dict();
         return new EncoderDescription(
@@ -136,40 +135,89 @@ internal static class ClassifierFile
             state.Select(kv => new ParameterShape(kv.Key, kv.Value.shape, kv.Value.dtype.ToString())).ToList());
     }
 
-    // Constructor choices that change the computation but not necessarily the state dict are part of the type.
-    private static string TypeName(nn.Module module) =>
-        module is SigNet signet ? $"{module.GetType().FullName}[{signet.Variant}]" : module.GetType().FullName!;
-
-    private static void WriteArchive(ZipArchive zip, OneShotClassifier classifier, ISupportIndex index)
+    /// <summary>Reads and validates a classifier file's bytes completely, touching no module.</summary>
+    internal static Contents Inspect(byte[] bytes, string path, DistanceRegistry distances)
     {
-        var classes = index.Classes;
-        var counts = new List<ClassEntry>(classes.Count);
-        var support = zip.CreateEntry(SupportEntry, CompressionLevel.NoCompression);
-        using (var stream = support.Open())
+        ZipArchive zip;
+        try
         {
-            foreach (var label in classes)
+            zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException or ArgumentException)
+        {
+            // A damaged end-of-directory record can surface as any of these, depending on the field that was hit.
+            throw new InvalidDataException($"'{path}' is not a Siamese.Net one-shot classifier file, or its zip directory is damaged: {ex.Message}", ex);
+        }
+
+        using (zip)
+        {
+            var manifestBytes = ReadEntry(zip, ManifestEntry, path);
+            var recorded = Encoding.ASCII.GetString(ReadEntry(zip, ManifestHashEntry, path)).Trim();
+            if (recorded != Hash(manifestBytes))
             {
-                using var scope = NewDisposeScope();
-                var embeddings = index.GetEmbeddings(label);
-                counts.Add(new ClassEntry(label, checked((int)embeddings.shape[0])));
-                WriteFloats(stream, embeddings.contiguous().data<float>().ToArray());
+                throw new InvalidDataException($"'{path}' is damaged: the checksum of entry '{ManifestEntry}' does not match (or '{ManifestHashEntry}' is damaged).");
+            }
+
+            var manifest = ParseManifest(manifestBytes, path);
+            var encoderBytes = ReadVerified(zip, EncoderEntry, manifest, path);
+            var supportBytes = ReadVerified(zip, SupportEntry, manifest, path);
+            return Validate(manifest, encoderBytes, supportBytes, path, distances);
+        }
+    }
+
+    private static void CheckAlive(nn.Module<Tensor, Tensor> encoder, string path)
+    {
+        string message = $"The classifier's encoder was disposed, so it cannot be saved; '{path}' was not touched.";
+        Dictionary<string, Tensor> state;
+        try
+        {
+            state = encoder.state_dict();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or NullReferenceException)
+        {
+            throw new ObjectDisposedException(message, ex);
+        }
+
+        if (state.Values.Any(t => t.IsInvalid) || (state.Count == 0 && encoder is ImageEncoder or SiameseNetwork))
+        {
+            throw new ObjectDisposedException(encoder.GetName(), message);
+        }
+    }
+
+    private static byte[] Build(OneShotClassifier classifier, DistanceRegistry distances)
+    {
+        // Snapshot the support set class by class; a class removed meanwhile is skipped.
+        var classes = new List<ClassEntry>();
+        using var support = new MemoryStream();
+        int? d = classifier.EmbeddingSize;
+        foreach (var label in classifier.Classes)
+        {
+            Tensor embeddings;
+            try
+            {
+                embeddings = classifier.GetClassEmbeddings(label);
+            }
+            catch (KeyNotFoundException)
+            {
+                continue;
+            }
+
+            using (embeddings)
+            {
+                classes.Add(new ClassEntry(label, checked((int)embeddings.shape[0])));
+                d = checked((int)embeddings.shape[1]);
+                support.Write(MemoryMarshal.AsBytes(embeddings.contiguous().data<float>().ToArray().AsSpan()));
             }
         }
 
-        var encoder = zip.CreateEntry(EncoderEntry, CompressionLevel.Fastest);
-        using (var stream = encoder.Open())
+        using var weights = new MemoryStream();
+        using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
         {
-            // TorchSharp's save(Stream) closes the stream; write through a writer that leaves the buffer open.
-            using var buffer = new MemoryStream();
-            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                classifier.Encoder.save(writer);
-            }
-
-            buffer.Position = 0;
-            buffer.CopyTo(stream);
+            classifier.Encoder.save(writer);
         }
 
+        var encoderBytes = weights.ToArray();
+        var supportBytes = support.ToArray();
         var manifest = new Manifest
         {
             Format = FormatName,
@@ -177,31 +225,39 @@ internal static class ClassifierFile
             Library = typeof(ClassifierFile).Assembly.GetName().Version?.ToString() ?? "unknown",
             Encoder = Describe(classifier.Encoder),
             Preprocessing = classifier.Preprocessing.ToJson(),
-            Distance = DescribeDistance(classifier.Distance),
+            Distance = new DistanceEntry(classifier.Distance.Name, new Dictionary<string, double>(distances.Describe(classifier.Distance))),
             Aggregation = classifier.Aggregation,
             Threshold = classifier.Threshold,
             TopK = classifier.TopK,
             BatchSize = classifier.BatchSize,
-            EmbeddingSize = index.EmbeddingSize,
-            Classes = counts,
+            EmbeddingSize = classes.Count > 0 ? d : null,
+            Classes = classes,
+            Checksums = new Dictionary<string, string> { [EncoderEntry] = Hash(encoderBytes), [SupportEntry] = Hash(supportBytes) },
         };
-        using var manifestStream = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open();
-        JsonSerializer.Serialize(manifestStream, manifest, Json);
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+
+        using var archive = new MemoryStream();
+        using (var zip = new ZipArchive(archive, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            WriteEntry(zip, ManifestEntry, manifestBytes, CompressionLevel.Optimal);
+            WriteEntry(zip, ManifestHashEntry, Encoding.ASCII.GetBytes(Hash(manifestBytes)), CompressionLevel.NoCompression);
+            WriteEntry(zip, EncoderEntry, encoderBytes, CompressionLevel.Fastest);
+            WriteEntry(zip, SupportEntry, supportBytes, CompressionLevel.NoCompression);
+        }
+
+        return archive.ToArray();
     }
 
-    private static Manifest ReadManifest(ZipArchive zip, string path)
+    private static Manifest ParseManifest(byte[] bytes, string path)
     {
         Manifest? manifest;
-        using (var stream = OpenEntry(zip, ManifestEntry, path))
+        try
         {
-            try
-            {
-                manifest = JsonSerializer.Deserialize<Manifest>(stream, Json);
-            }
-            catch (JsonException ex)
-            {
-                throw new InvalidDataException($"'{path}' has an unreadable {ManifestEntry}: {ex.Message}", ex);
-            }
+            manifest = JsonSerializer.Deserialize<Manifest>(bytes, Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"'{path}' has an unreadable {ManifestEntry}: {ex.Message}", ex);
         }
 
         if (manifest is null || manifest.Format != FormatName)
@@ -216,12 +272,240 @@ internal static class ClassifierFile
                 $"this version of Siamese.Net reads format version {FormatVersion} only.");
         }
 
-        if (manifest.Encoder is null || manifest.Preprocessing is null || manifest.Distance is null || manifest.Classes is null)
+        if (manifest.Encoder?.Type is null || manifest.Encoder.Parameters is null || manifest.Preprocessing is null ||
+            manifest.Distance?.Name is null || manifest.Classes is null || manifest.Checksums is null)
         {
             throw new InvalidDataException($"'{path}' has an incomplete {ManifestEntry}.");
         }
 
         return manifest;
+    }
+
+    private static Contents Validate(Manifest manifest, byte[] encoderBytes, byte[] supportBytes, string path, DistanceRegistry distances)
+    {
+        string Bad(string what) => $"'{path}' has an invalid {ManifestEntry}: {what}.";
+        if (!Enum.IsDefined(manifest.Aggregation))
+        {
+            throw new InvalidDataException(Bad($"aggregation {manifest.Aggregation} is not defined"));
+        }
+
+        if (manifest.TopK < 1)
+        {
+            throw new InvalidDataException(Bad($"top-k is {manifest.TopK}; it must be at least 1"));
+        }
+
+        if (manifest.BatchSize < 1)
+        {
+            throw new InvalidDataException(Bad($"batch size is {manifest.BatchSize}; it must be at least 1"));
+        }
+
+        IDistance distance;
+        try
+        {
+            distance = distances.Create(manifest.Distance.Name, manifest.Distance.Settings ?? []);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            throw new InvalidDataException($"'{path}' was saved with the distance '{manifest.Distance.Name}', which the distance registry does not know: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException(Bad($"the settings of the '{manifest.Distance.Name}' distance are invalid ({ex.Message})"), ex);
+        }
+
+        if (manifest.Threshold is double t && (!double.IsFinite(t) || (t < 0 && !distance.IsSimilarity)))
+        {
+            throw new InvalidDataException(Bad(string.Create(CultureInfo.InvariantCulture, $"threshold is {t}; a {distance.Name} threshold must be finite and non-negative")));
+        }
+
+        ImagePreprocessing preprocessing;
+        try
+        {
+            preprocessing = ImagePreprocessing.FromJson(manifest.Preprocessing);
+            preprocessing.Validate();
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or InvalidDataException or FormatException)
+        {
+            throw new InvalidDataException(Bad($"the preprocessing is invalid ({ex.Message})"), ex);
+        }
+
+        if (manifest.Encoder.Image is { } image &&
+            (image.InputChannels < 1 || image.InputHeight < 1 || image.InputWidth < 1 || image.EmbeddingSize < 1))
+        {
+            throw new InvalidDataException(Bad($"the encoder's input or embedding size is not positive ({image})"));
+        }
+
+        if (manifest.Encoder.Image is { } input &&
+            (input.InputChannels != preprocessing.Channels || input.InputHeight != preprocessing.Height || input.InputWidth != preprocessing.Width))
+        {
+            throw new InvalidDataException(Bad(
+                $"the encoder takes [{input.InputChannels}, {input.InputHeight}, {input.InputWidth}] images but the preprocessing produces [{preprocessing.Channels}, {preprocessing.Height}, {preprocessing.Width}]"));
+        }
+
+        long parameterBytes = 0;
+        foreach (var parameter in manifest.Encoder.Parameters)
+        {
+            if (parameter?.Name is null || parameter.Shape is null || parameter.Shape.Any(s => s < 0) ||
+                !Enum.TryParse<ScalarType>(parameter.DType, out var type) || ElementSize(type) is not int size)
+            {
+                throw new InvalidDataException(Bad($"the encoder parameter '{parameter?.Name}' has an invalid shape or type"));
+            }
+
+            parameterBytes += parameter.Shape.Aggregate(1L, (a, b) => a * b) * size;
+        }
+
+        if (encoderBytes.LongLength < parameterBytes)
+        {
+            throw new InvalidDataException($"'{path}' is damaged: '{EncoderEntry}' has {encoderBytes.LongLength} bytes, fewer than the {parameterBytes} its parameters need.");
+        }
+
+        var labels = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in manifest.Classes)
+        {
+            if (entry is null || string.IsNullOrEmpty(entry.Label) || entry.Count < 1 || !seen.Add(entry.Label))
+            {
+                throw new InvalidDataException(Bad($"class '{entry?.Label}' is listed with {entry?.Count} support embeddings, or twice"));
+            }
+
+            labels.AddRange(Enumerable.Repeat(entry.Label, entry.Count));
+        }
+
+        float[] support = [];
+        if (labels.Count > 0)
+        {
+            if (manifest.EmbeddingSize is not int d || d < 1)
+            {
+                throw new InvalidDataException(Bad($"embedding size is {manifest.EmbeddingSize?.ToString(CultureInfo.InvariantCulture) ?? "missing"}; it must be positive when there are classes"));
+            }
+
+            if (manifest.Encoder.Image is { } shape && shape.EmbeddingSize != d)
+            {
+                throw new InvalidDataException(
+                    $"Embedding-size mismatch in '{path}': the support embeddings have size {d} but the encoder produces embeddings of size {shape.EmbeddingSize}.");
+            }
+
+            long expected = (long)labels.Count * d * sizeof(float);
+            if (supportBytes.LongLength != expected)
+            {
+                throw new InvalidDataException(
+                    $"Embedding-size mismatch in '{path}': {labels.Count} support embeddings of size {d} need {expected} bytes, '{SupportEntry}' has {supportBytes.LongLength}.");
+            }
+
+            if (!BitConverter.IsLittleEndian)
+            {
+                throw new PlatformNotSupportedException("Loading classifiers requires a little-endian platform.");
+            }
+
+            support = MemoryMarshal.Cast<byte, float>(supportBytes).ToArray();
+            int bad = Array.FindIndex(support, v => !float.IsFinite(v));
+            if (bad >= 0)
+            {
+                throw new InvalidDataException($"'{path}' has a non-finite support embedding value ({support[bad]}) in row {bad / d} of '{SupportEntry}'.");
+            }
+        }
+        else if (supportBytes.Length != 0)
+        {
+            throw new InvalidDataException($"'{path}' lists no classes but '{SupportEntry}' holds {supportBytes.Length} bytes.");
+        }
+
+        return new Contents(manifest, distance, preprocessing, encoderBytes, support, [.. labels]);
+    }
+
+    private static nn.Module<Tensor, Tensor> Rebuild(Manifest manifest, IDistance distance, string path)
+    {
+        string type = manifest.Encoder.Type;
+        bool siamese = type.StartsWith(SiameseType + "(", StringComparison.Ordinal) && type.EndsWith(')');
+        string innerType = siamese ? type[(SiameseType.Length + 1)..^1] : type;
+        if (!EncoderCatalog.IsKnown(innerType) || manifest.Encoder.Image is not { } image)
+        {
+            throw new InvalidDataException(
+                $"'{path}' holds a {type}, which is not one of the library's encoders; construct it and call OneShotClassifier.Load(path, encoder).");
+        }
+
+        var options = new EncoderOptions
+        {
+            InputChannels = image.InputChannels,
+            InputHeight = image.InputHeight,
+            InputWidth = image.InputWidth,
+            EmbeddingSize = image.EmbeddingSize,
+            NormalizeEmbeddings = image.NormalizeEmbeddings,
+        };
+        ImageEncoder inner;
+        try
+        {
+            inner = EncoderCatalog.Create(innerType, options)!;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"'{path}' describes a {innerType} that cannot be built: {ex.Message}", ex);
+        }
+
+        nn.Module<Tensor, Tensor> module = siamese ? new SiameseNetwork(inner, distance) : inner;
+        if (manifest.Encoder.Parameters.Any(p => p.DType == nameof(ScalarType.BFloat16)))
+        {
+            module.to(ScalarType.BFloat16);
+        }
+
+        return module;
+    }
+
+    private static void LoadWeights(nn.Module<Tensor, Tensor> encoder, byte[] weights, string path, bool restoreOnFailure)
+    {
+        // A user's module is restored to its own weights if the file's weights turn out unusable.
+        Dictionary<string, Tensor>? snapshot = null;
+        if (restoreOnFailure)
+        {
+            snapshot = encoder.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+        }
+
+        try
+        {
+            using (var reader = new BinaryReader(new MemoryStream(weights, writable: false), Encoding.UTF8))
+            {
+                encoder.load(reader, strict: true);
+            }
+
+            var nonFinite = encoder.state_dict().FirstOrDefault(kv => kv.Value.is_floating_point() && !kv.Value.isfinite().all().item<bool>());
+            if (nonFinite.Key is not null)
+            {
+                throw new InvalidDataException($"'{path}' has non-finite encoder weights in '{nonFinite.Key}'.");
+            }
+        }
+        catch (Exception ex) when (snapshot is not null)
+        {
+            using (no_grad())
+            {
+                foreach (var (name, value) in encoder.state_dict())
+                {
+                    if (snapshot.TryGetValue(name, out var saved) && saved.shape.SequenceEqual(value.shape))
+                    {
+                        value.copy_(saved);
+                    }
+                }
+            }
+
+            if (ex is InvalidDataException)
+            {
+                throw;
+            }
+
+            throw new InvalidDataException($"'{path}' has encoder weights that do not load: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is not InvalidDataException)
+        {
+            throw new InvalidDataException($"'{path}' has encoder weights that do not load: {ex.Message}", ex);
+        }
+        finally
+        {
+            if (snapshot is not null)
+            {
+                foreach (var t in snapshot.Values)
+                {
+                    t.Dispose();
+                }
+            }
+        }
     }
 
     private static void CheckArchitecture(EncoderDescription saved, EncoderDescription given, string path)
@@ -260,105 +544,53 @@ internal static class ClassifierFile
         }
     }
 
-    private static void ReadSupport(ZipArchive zip, Manifest manifest, OneShotClassifier classifier, nn.Module<Tensor, Tensor> encoder, string path)
+    private static byte[] ReadVerified(ZipArchive zip, string name, Manifest manifest, string path)
     {
-        if (manifest.Classes.Count == 0)
+        var bytes = ReadEntry(zip, name, path);
+        if (!manifest.Checksums.TryGetValue(name, out var expected) || expected != Hash(bytes))
         {
-            return;
+            throw new InvalidDataException($"'{path}' is damaged: the SHA-256 checksum of entry '{name}' does not match the manifest.");
         }
 
-        int d = manifest.EmbeddingSize ?? throw new InvalidDataException($"'{path}' has support classes but no embedding size.");
-        var producedSize = ((encoder as SiameseNetwork)?.Encoder as ImageEncoder ?? encoder as ImageEncoder)?.EmbeddingSize;
-        if (producedSize is int produced && produced != d)
-        {
-            throw new InvalidDataException(
-                $"Embedding-size mismatch in '{path}': the support embeddings have size {d} but the encoder produces embeddings of size {produced}.");
-        }
+        return bytes;
+    }
 
-        long rows = manifest.Classes.Sum(c => (long)c.Count);
-        byte[] bytes;
-        using (var stream = OpenEntry(zip, SupportEntry, path))
+    private static byte[] ReadEntry(ZipArchive zip, string name, string path)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"'{path}' is not a complete Siamese.Net classifier file: entry '{name}' is missing.");
+        try
         {
+            using var stream = entry.Open();
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
-            bytes = buffer.ToArray();
+            return buffer.ToArray();
         }
-
-        if (bytes.LongLength != rows * d * sizeof(float))
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
         {
-            throw new InvalidDataException(
-                $"Embedding-size mismatch in '{path}': {rows} support embeddings of size {d} need {rows * d * sizeof(float)} bytes, the file has {bytes.LongLength}.");
+            throw new InvalidDataException($"'{path}' is damaged: entry '{name}' cannot be read ({ex.Message}).", ex);
         }
-
-        var labels = new List<string>(checked((int)rows));
-        foreach (var entry in manifest.Classes)
-        {
-            if (entry.Count < 1 || string.IsNullOrEmpty(entry.Label))
-            {
-                throw new InvalidDataException($"'{path}' lists class '{entry.Label}' with {entry.Count} support embeddings.");
-            }
-
-            labels.AddRange(Enumerable.Repeat(entry.Label, entry.Count));
-        }
-
-        using var embeddings = tensor(ReadFloats(bytes), [rows, d]);
-        classifier.AddEmbeddings(labels, embeddings);
     }
 
-    private static DistanceEntry DescribeDistance(IDistance distance) => distance switch
+    private static void WriteEntry(ZipArchive zip, string name, byte[] bytes, CompressionLevel level)
     {
-        EuclideanDistance e => new DistanceEntry(e.Name, e.Epsilon),
-        CosineDistance c => new DistanceEntry(c.Name, c.Epsilon),
-        _ => new DistanceEntry(distance.Name, null),
-    };
-
-    private static IDistance RestoreDistance(DistanceEntry saved, IDistance? given, string path)
-    {
-        if (given is not null)
-        {
-            if (given.Name != saved.Name)
-            {
-                throw new InvalidDataException($"'{path}' was saved with the '{saved.Name}' distance, but a '{given.Name}' distance was given.");
-            }
-
-            return given;
-        }
-
-        return saved.Name switch
-        {
-            "euclidean" => saved.Epsilon is double e ? new EuclideanDistance(e) : new EuclideanDistance(),
-            "cosine" => saved.Epsilon is double c ? new CosineDistance(c) : new CosineDistance(),
-            "manhattan" => new ManhattanDistance(),
-            _ => throw new InvalidDataException(
-                $"'{path}' was saved with the custom distance '{saved.Name}'; pass an instance of it to OneShotClassifier.Load."),
-        };
-    }
-
-    private static Stream OpenEntry(ZipArchive zip, string name, string path) =>
-        (zip.GetEntry(name) ?? throw new InvalidDataException($"'{path}' is not a complete Siamese.Net classifier file: '{name}' is missing.")).Open();
-
-    private static void WriteFloats(Stream stream, float[] values)
-    {
-        var bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("Saving classifiers requires a little-endian platform.");
-        }
-
+        using var stream = zip.CreateEntry(name, level).Open();
         stream.Write(bytes);
     }
 
-    private static float[] ReadFloats(byte[] bytes)
-    {
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("Loading classifiers requires a little-endian platform.");
-        }
+    private static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
-        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
-    }
+    private static int? ElementSize(ScalarType type) => type switch
+    {
+        ScalarType.Byte or ScalarType.Int8 or ScalarType.Bool => 1,
+        ScalarType.Int16 or ScalarType.Float16 or ScalarType.BFloat16 => 2,
+        ScalarType.Int32 or ScalarType.Float32 => 4,
+        ScalarType.Int64 or ScalarType.Float64 => 8,
+        _ => null,
+    };
 
     private static string Format(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";
+
+    internal sealed record Contents(Manifest Manifest, IDistance Distance, ImagePreprocessing Preprocessing, byte[] EncoderBytes, float[] Support, string[] Labels);
 
     internal sealed record ImageEncoderShape(int InputChannels, int InputHeight, int InputWidth, int EmbeddingSize, bool NormalizeEmbeddings);
 
@@ -366,7 +598,7 @@ internal static class ClassifierFile
 
     internal sealed record EncoderDescription(string Type, ImageEncoderShape? Image, List<ParameterShape> Parameters);
 
-    internal sealed record DistanceEntry(string Name, double? Epsilon);
+    internal sealed record DistanceEntry(string Name, Dictionary<string, double>? Settings);
 
     internal sealed record ClassEntry(string Label, int Count);
 
@@ -395,5 +627,7 @@ internal static class ClassifierFile
         public int? EmbeddingSize { get; set; }
 
         public List<ClassEntry> Classes { get; set; } = null!;
+
+        public Dictionary<string, string> Checksums { get; set; } = null!;
     }
 }

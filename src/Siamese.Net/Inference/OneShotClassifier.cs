@@ -1,131 +1,109 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Siamese.Net.Data;
 using Siamese.Net.Distances;
-using Siamese.Net.Encoders;
+using Siamese.Net.Embedding;
+using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
+using Siamese.Net.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Siamese.Net.Inference;
 
 /// <summary>
-/// Classifies images among classes known from one (or a few) support images each, using a trained encoder: a query
-/// belongs to the class whose support embeddings are nearest, or to none ("No match found") when even the nearest is
-/// farther than <see cref="Threshold"/>.
+/// Classifies images among classes known from one (or a few) support images each: an <see cref="Embedding.Embedder"/>
+/// (the trained network and its preprocessing), an <see cref="ISupportIndex"/> of support embeddings, and a threshold.
+/// A query belongs to the class whose support embeddings are nearest, or to none (<see cref="OneShotPrediction.Label"/>
+/// null, "No match found") when even the nearest is farther than <see cref="Threshold"/>.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Queries and support images go through the classifier's own <see cref="Preprocessing"/> (the object the model was
-/// trained with), so inference matches training by construction; an image of another size or channel count is
-/// converted by it. Support embeddings live in an <see cref="ISupportIndex"/>: adding or removing a class never
-/// re-embeds the others.
+/// Queries and support images go through the classifier's <see cref="Preprocessing"/> (the object the model was
+/// trained with), so inference matches training by construction. Adding or removing a class never re-embeds the others.
 /// </para>
 /// <para>
-/// Thread safety: <c>Predict*</c> may be called concurrently (a web service); the encoder runs in evaluation mode
-/// under <c>no_grad</c> in each calling thread. Adding/removing classes and saving take a writer/reader lock and
-/// are safe alongside predictions. Do not train the encoder while a classifier uses it.
+/// Thread safety: the index is the one lock (its contract serialises changes against concurrent searches);
+/// <c>Predict*</c>, <c>AddClass*</c>, <c>RemoveClass</c> and <see cref="Save"/> may be called from many threads.
+/// <see cref="Dispose"/> may be called more than once; every other call afterwards throws
+/// <see cref="ObjectDisposedException"/> naming this type. Do not train the encoder while a classifier uses it.
 /// </para>
 /// </remarks>
 public sealed partial class OneShotClassifier : IDisposable
 {
-    private readonly nn.Module<Tensor, Tensor> _encoder;
     private readonly ISupportIndex _index;
-    private readonly ReaderWriterLockSlim _supportLock = new(LockRecursionPolicy.NoRecursion);
-    private readonly IImageDecoder _decoder;
+    private readonly TensorSupportIndex? _tensorIndex;
     private readonly ILogger _logger;
     private double _threshold;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Creates a classifier with an empty support set.</summary>
-    /// <param name="encoder">
-    /// The trained encoder (images [N, C, H, W] to embeddings [N, D]), or a <see cref="SiameseNetwork"/>. It is put in
-    /// evaluation mode.
-    /// </param>
+    /// <param name="encoder">The trained encoder (images [N, C, H, W] to embeddings [N, D]), or a <see cref="SiameseNetwork"/>.</param>
     /// <param name="preprocessing">The preprocessing the encoder was trained with.</param>
-    /// <param name="options">Distance, aggregation, threshold, top-k; defaults when null.</param>
-    /// <param name="index">
-    /// An empty support index to use instead of an <see cref="InMemorySupportIndex"/> (e.g. a larger store); its
-    /// distance and aggregation then apply (<see cref="OneShotClassifierOptions.Aggregation"/> is ignored), and
-    /// <see cref="OneShotClassifierOptions.Distance"/>, when set, must have the same name.
-    /// </param>
+    /// <param name="options">Distance, aggregation, threshold, top-k, support index; defaults when null.</param>
     /// <param name="logger">Optional logger.</param>
-    /// <remarks>The classifier disposes its support index, not the encoder, which the caller owns.</remarks>
+    /// <remarks>The classifier owns and disposes its support index, not the encoder, which the caller owns.</remarks>
     /// <exception cref="ArgumentException">
-    /// The encoder is a built-in <see cref="ImageEncoder"/> whose input size differs from the preprocessing's output,
-    /// or the index disagrees with the options or is not empty.
+    /// The encoder expects another input size than the preprocessing produces; the distance contradicts the Siamese
+    /// network's; the threshold is negative for a distance; or the injected index is not empty, ranks by another metric,
+    /// or the distance has no vector metric.
     /// </exception>
     public OneShotClassifier(
         nn.Module<Tensor, Tensor> encoder,
         ImagePreprocessing preprocessing,
         OneShotClassifierOptions? options = null,
-        ISupportIndex? index = null,
         ILogger<OneShotClassifier>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(preprocessing);
         options ??= new OneShotClassifierOptions();
-        preprocessing.Validate();
-        CheckEncoderInput(encoder, preprocessing);
-
-        var distance = options.Distance ?? (encoder as SiameseNetwork)?.Distance ?? new EuclideanDistance();
-        if (index is null)
-        {
-            index = new InMemorySupportIndex(distance, options.Aggregation);
-        }
-        else
-        {
-            if (index.Classes.Count != 0)
-            {
-                throw new ArgumentException($"The support index must be empty; it already holds {index.Classes.Count} classes.", nameof(index));
-            }
-
-            if (options.Distance is not null && options.Distance.Name != index.Distance.Name)
-            {
-                throw new ArgumentException(
-                    $"options.Distance is '{options.Distance.Name}' but the index ranks by '{index.Distance.Name}'.", nameof(index));
-            }
-        }
-
-        _encoder = encoder;
-        _encoder.eval();
-        _index = index;
-        Preprocessing = preprocessing;
+        Embedder = new Embedder(encoder, preprocessing, new EmbedderOptions { BatchSize = options.BatchSize, Device = options.Device, Decoder = options.Decoder }, options.Distance);
+        _threshold = CheckThreshold(options.Threshold, Distance, nameof(options.Threshold)) ?? double.PositiveInfinity;
+        _index = CreateIndex(Distance, options);
+        _tensorIndex = _index as TensorSupportIndex;
         TopK = options.TopK;
-        BatchSize = options.BatchSize;
-        _threshold = options.Threshold ?? double.PositiveInfinity;
-        _decoder = options.Decoder ?? StbImageDecoder.Default;
+        Options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The encoder (in evaluation mode).</summary>
-    public nn.Module<Tensor, Tensor> Encoder => _encoder;
+    /// <summary>The embedder: the network, its preprocessing, batch size and device.</summary>
+    public Embedder Embedder { get; }
+
+    /// <summary>The encoder (owned by the caller).</summary>
+    public nn.Module<Tensor, Tensor> Encoder => Embedder.Network;
 
     /// <summary>The preprocessing applied to every support image and query.</summary>
-    public ImagePreprocessing Preprocessing { get; }
+    public ImagePreprocessing Preprocessing => Embedder.Preprocessing!;
 
-    /// <summary>The distance between embeddings.</summary>
-    public IDistance Distance => _index.Distance;
+    /// <summary>The distance between embeddings (<see cref="Embedder.DistanceOf"/>).</summary>
+    public IDistance Distance => Embedder.Distance;
+
+    /// <summary>The options the classifier was created with.</summary>
+    public OneShotClassifierOptions Options { get; }
+
+    /// <summary>The support index (owned by the classifier).</summary>
+    public ISupportIndex Index => _index;
 
     /// <summary>How classes with several support images are scored.</summary>
     public KShotAggregation Aggregation => _index.Aggregation;
 
-    /// <summary>Number of candidates in <see cref="OneShotPrediction.Candidates"/>.</summary>
+    /// <summary>Default number of candidates in <see cref="OneShotPrediction.Candidates"/>.</summary>
     public int TopK { get; }
 
     /// <summary>Images per encoder forward pass.</summary>
-    public int BatchSize { get; }
+    public int BatchSize => Embedder.BatchSize;
 
     /// <summary>Embedding size D; null until the first class is added.</summary>
-    public int? EmbeddingSize => _index.EmbeddingSize;
+    public int? EmbeddingSize => Guarded(() => _index.Dimension);
 
     /// <summary>The support classes, in the order they were added.</summary>
-    public IReadOnlyList<string> Classes => _index.Classes;
+    public IReadOnlyList<string> Classes => Guarded(() => _index.Classes);
 
     /// <summary>
     /// Distance above which a query is unknown; null never rejects. May be changed at any time (e.g. after
     /// calibration); predictions in flight use the value they read.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value or NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to NaN, an infinity, or a negative value for a distance.</exception>
     public double? Threshold
     {
         get
@@ -134,16 +112,16 @@ public sealed partial class OneShotClassifier : IDisposable
             return double.IsPositiveInfinity(value) ? null : value;
         }
 
-        set => Volatile.Write(ref _threshold, CheckThreshold(value, nameof(Threshold)) ?? double.PositiveInfinity);
+        set => Volatile.Write(ref _threshold, CheckThreshold(value, Distance, nameof(Threshold)) ?? double.PositiveInfinity);
     }
 
-    /// <summary>Sets <see cref="Threshold"/> from a calibration result (<see cref="Evaluation.ThresholdCalibration"/>).</summary>
+    /// <summary>Sets <see cref="Threshold"/> from a calibration result (<see cref="ThresholdCalibration"/>).</summary>
     /// <param name="calibrated">A calibration over <em>distances</em> computed with this classifier's distance.</param>
     /// <exception cref="ArgumentException">The calibration was over similarities, or its threshold accepts nothing.</exception>
-    public void UseThreshold(Evaluation.ThresholdMetrics calibrated)
+    public void UseThreshold(ThresholdMetrics calibrated)
     {
         ArgumentNullException.ThrowIfNull(calibrated);
-        if (calibrated.Kind != Evaluation.ScoreKind.Distance)
+        if (calibrated.Kind != ScoreKind.Distance)
         {
             throw new ArgumentException(
                 "The calibrated threshold is a similarity; the classifier rejects by distance. Calibrate VerificationScores.FromDistances.",
@@ -169,16 +147,19 @@ public sealed partial class OneShotClassifier : IDisposable
     /// <exception cref="InvalidDataException">An image file cannot be decoded.</exception>
     public void AddClass(string label, IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(label);
         ArgumentNullException.ThrowIfNull(imagePaths);
-        if (imagePaths.Count == 0)
-        {
-            throw new ArgumentException($"Class '{label}' has no images; give at least one support image.", nameof(imagePaths));
-        }
+        AddEmbedded(label, imagePaths.Count, nameof(imagePaths), () => Embedder.Embed(imagePaths, cancellationToken));
+    }
 
-        using var scope = NewDisposeScope();
-        var embeddings = EmbedImages(LoadAll(imagePaths, nameof(imagePaths)), cancellationToken);
-        AddClassEmbeddings(label, embeddings);
+    /// <summary>Adds (or extends) a class from decoded images.</summary>
+    /// <param name="label">Class label.</param>
+    /// <param name="images">One or more float images [C, H, W] in [0, 1] (any size; the preprocessing resizes them).</param>
+    /// <param name="cancellationToken">Cancels between encoder batches.</param>
+    /// <exception cref="ArgumentException">No images, an empty label, or an image the preprocessing rejects.</exception>
+    public void AddClass(string label, IReadOnlyList<Tensor> images, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        AddEmbedded(label, images.Count, nameof(images), () => Embedder.Embed(images, cancellationToken));
     }
 
     /// <summary>
@@ -189,8 +170,7 @@ public sealed partial class OneShotClassifier : IDisposable
     /// <param name="shotsPerClass">Support images per class (K); null for all.</param>
     /// <param name="cancellationToken">Cancels between classes and encoder batches.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="shotsPerClass"/> is less than 1.</exception>
-    /// <exception cref="ArgumentException">A class has no images.</exception>
-    public void AddClasses(Data.ImageFolderDataset dataset, int? shotsPerClass = null, CancellationToken cancellationToken = default)
+    public void AddClasses(ImageFolderDataset dataset, int? shotsPerClass = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (shotsPerClass is int k)
@@ -206,25 +186,6 @@ public sealed partial class OneShotClassifier : IDisposable
         }
     }
 
-    /// <summary>Adds (or extends) a class from decoded images.</summary>
-    /// <param name="label">Class label.</param>
-    /// <param name="images">One or more float images [C, H, W] in [0, 1] (any size; the preprocessing resizes them).</param>
-    /// <param name="cancellationToken">Cancels between encoder batches.</param>
-    /// <exception cref="ArgumentException">No images, an empty label, or an image the preprocessing rejects.</exception>
-    public void AddClass(string label, IReadOnlyList<Tensor> images, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(label);
-        ArgumentNullException.ThrowIfNull(images);
-        if (images.Count == 0)
-        {
-            throw new ArgumentException($"Class '{label}' has no images; give at least one support image.", nameof(images));
-        }
-
-        using var scope = NewDisposeScope();
-        var embeddings = EmbedImages(PreprocessAll(images, nameof(images)), cancellationToken);
-        AddClassEmbeddings(label, embeddings);
-    }
-
     /// <summary>Adds (or extends) a class from precomputed embeddings [K, D] made by this classifier's encoder.</summary>
     /// <param name="label">Class label.</param>
     /// <param name="embeddings">Embeddings [K, D], K &gt;= 1.</param>
@@ -233,17 +194,12 @@ public sealed partial class OneShotClassifier : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(label);
         ArgumentNullException.ThrowIfNull(embeddings);
-        _supportLock.EnterWriteLock();
-        try
+        if (embeddings.dim() != 2 || embeddings.shape[0] == 0)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _index.Add(label, embeddings);
-        }
-        finally
-        {
-            _supportLock.ExitWriteLock();
+            throw new ArgumentException($"Support embeddings of class '{label}' must be [K, D] with K >= 1; got shape [{Guard.Shape(embeddings)}].", nameof(embeddings));
         }
 
+        AddEmbeddings(Enumerable.Repeat(label, checked((int)embeddings.shape[0])).ToArray(), embeddings);
         LogAdded(_logger, embeddings.shape[0], label);
     }
 
@@ -258,16 +214,20 @@ public sealed partial class OneShotClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(embeddings);
-        _supportLock.EnterWriteLock();
-        try
+        Guarded(() =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _index.Add(labels, embeddings);
-        }
-        finally
-        {
-            _supportLock.ExitWriteLock();
-        }
+            if (_tensorIndex is not null)
+            {
+                _tensorIndex.Add(labels, embeddings);
+            }
+            else
+            {
+                using var rows = embeddings.detach().to(ScalarType.Float32).cpu().contiguous();
+                _index.Add(labels, rows.data<float>().ToArray());
+            }
+
+            return true;
+        });
     }
 
     /// <summary>Removes a class; the other classes are untouched.</summary>
@@ -276,295 +236,294 @@ public sealed partial class OneShotClassifier : IDisposable
     public bool RemoveClass(string label)
     {
         ArgumentNullException.ThrowIfNull(label);
-        _supportLock.EnterWriteLock();
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _index.Remove(label);
-        }
-        finally
-        {
-            _supportLock.ExitWriteLock();
-        }
+        return Guarded(() => _index.Remove(label));
     }
 
-    /// <summary>A copy of a class's support embeddings [K, D] (the caller disposes it).</summary>
+    /// <summary>Renames a class, keeping its support embeddings and its place.</summary>
+    /// <param name="label">The existing label.</param>
+    /// <param name="newLabel">The new label; not empty and not already a class.</param>
+    /// <returns>True if the class existed.</returns>
+    public bool RenameClass(string label, string newLabel)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        return Guarded(() => _index.Rename(label, newLabel));
+    }
+
+    /// <summary>A copy of a class's support embeddings [K, D] on the CPU (the caller disposes it).</summary>
     /// <param name="label">Class label.</param>
+    /// <returns>The embeddings.</returns>
     /// <exception cref="KeyNotFoundException">No such class.</exception>
     public Tensor GetClassEmbeddings(string label)
     {
-        _supportLock.EnterReadLock();
-        try
+        ArgumentNullException.ThrowIfNull(label);
+        return Guarded(() =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _index.GetEmbeddings(label);
-        }
-        finally
-        {
-            _supportLock.ExitReadLock();
-        }
+            if (_tensorIndex is not null)
+            {
+                return _tensorIndex.GetEmbeddings(label);
+            }
+
+            var vectors = _index.GetVectors(label);
+            int d = _index.Dimension ?? vectors.Length;
+            return tensor(vectors, [vectors.Length / d, d]);
+        });
     }
 
     /// <summary>Classifies one image file.</summary>
     /// <param name="imagePath">The image file.</param>
+    /// <param name="topK">Candidates to return; <see cref="TopK"/> when null.</param>
+    /// <returns>The prediction.</returns>
     /// <exception cref="InvalidOperationException">The support set is empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file cannot be decoded.</exception>
-    public OneShotPrediction Predict(string imagePath) => PredictBatch([imagePath])[0];
+    public OneShotPrediction Predict(string imagePath, int? topK = null) => PredictBatch([imagePath], topK)[0];
 
     /// <summary>Classifies one decoded image.</summary>
     /// <param name="image">Float image [C, H, W] in [0, 1], any size (the preprocessing resizes it).</param>
+    /// <param name="topK">Candidates to return; <see cref="TopK"/> when null.</param>
+    /// <returns>The prediction.</returns>
     /// <exception cref="InvalidOperationException">The support set is empty.</exception>
-    /// <exception cref="ArgumentException">The preprocessing rejects the image (rank, channel count, dtype).</exception>
-    public OneShotPrediction Predict(Tensor image) => PredictBatch([image])[0];
+    /// <exception cref="ArgumentException">The preprocessing rejects the image.</exception>
+    public OneShotPrediction Predict(Tensor image, int? topK = null) => PredictBatch([image], topK)[0];
 
     /// <summary>Classifies image files in batches.</summary>
     /// <param name="imagePaths">The image files.</param>
+    /// <param name="topK">Candidates to return per file; <see cref="TopK"/> when null.</param>
     /// <param name="cancellationToken">Cancels between encoder batches.</param>
     /// <returns>One prediction per file, in order.</returns>
-    public IReadOnlyList<OneShotPrediction> PredictBatch(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default)
+    public IReadOnlyList<OneShotPrediction> PredictBatch(IReadOnlyList<string> imagePaths, int? topK = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
-        EnsureSupport();
-        if (imagePaths.Count == 0)
-        {
-            return [];
-        }
-
-        using var scope = NewDisposeScope();
-        return PredictEmbeddings(EmbedImages(LoadAll(imagePaths, nameof(imagePaths)), cancellationToken));
+        return PredictEmbedded(imagePaths.Count, topK, () => Embedder.Embed(imagePaths, cancellationToken));
     }
 
     /// <summary>Classifies decoded images in batches.</summary>
     /// <param name="images">Float images [C, H, W] in [0, 1], any size.</param>
+    /// <param name="topK">Candidates to return per image; <see cref="TopK"/> when null.</param>
     /// <param name="cancellationToken">Cancels between encoder batches.</param>
     /// <returns>One prediction per image, in order.</returns>
-    public IReadOnlyList<OneShotPrediction> PredictBatch(IReadOnlyList<Tensor> images, CancellationToken cancellationToken = default)
+    public IReadOnlyList<OneShotPrediction> PredictBatch(IReadOnlyList<Tensor> images, int? topK = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
-        EnsureSupport();
-        if (images.Count == 0)
-        {
-            return [];
-        }
-
-        using var scope = NewDisposeScope();
-        return PredictEmbeddings(EmbedImages(PreprocessAll(images, nameof(images)), cancellationToken));
+        return PredictEmbedded(images.Count, topK, () => Embedder.Embed(images, cancellationToken));
     }
 
     /// <summary>Classifies precomputed query embeddings [Q, D].</summary>
     /// <param name="embeddings">Query embeddings made by this classifier's encoder.</param>
+    /// <param name="topK">Candidates to return per query; <see cref="TopK"/> when null.</param>
     /// <returns>One prediction per row.</returns>
     /// <exception cref="InvalidOperationException">The support set is empty.</exception>
     /// <exception cref="ArgumentException">The embeddings are not [Q, D] with the support's D.</exception>
-    public IReadOnlyList<OneShotPrediction> PredictEmbeddings(Tensor embeddings)
+    public IReadOnlyList<OneShotPrediction> PredictEmbeddings(Tensor embeddings, int? topK = null)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
-        IReadOnlyList<SupportMatch>[] found;
-        _supportLock.EnterReadLock();
-        try
+        int k = CheckTopK(topK);
+        var found = Guarded(() =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            found = _index.Search(embeddings, TopK);
-        }
-        finally
-        {
-            _supportLock.ExitReadLock();
-        }
+            if (_tensorIndex is not null)
+            {
+                return _tensorIndex.Search(embeddings, k);
+            }
 
-        double threshold = Volatile.Read(ref _threshold);
-        var distance = Distance;
-        return found.Select(candidates =>
-        {
-            var best = candidates[0];
-            return new OneShotPrediction(best.Label, best.Distance, SimilarityOf(distance, best.Distance), best.Distance > threshold, candidates);
-        }).ToArray();
+            if (embeddings.dim() != 2)
+            {
+                throw new ArgumentException($"Query embeddings must be [Q, D]; got shape [{Guard.Shape(embeddings)}].", nameof(embeddings));
+            }
+
+            using var rows = embeddings.detach().to(ScalarType.Float32).cpu().contiguous();
+            return _index.Search(rows.data<float>().ToArray(), k);
+        });
+        double? threshold = Threshold;
+        var metric = _index.Metric;
+        return found.Select(candidates => OpenSetDecision.Decide(candidates, threshold, metric)).ToArray();
     }
 
-    /// <summary>Embeds decoded images with the classifier's preprocessing and encoder.</summary>
+    /// <summary>Embeds decoded images with the classifier's preprocessing and encoder (see <see cref="Embedder"/>).</summary>
     /// <param name="images">Float images [C, H, W] in [0, 1].</param>
     /// <param name="cancellationToken">Cancels between encoder batches.</param>
     /// <returns>Embeddings [N, D] on the CPU.</returns>
     public Tensor Embed(IReadOnlyList<Tensor> images, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        using var scope = NewDisposeScope();
-        return EmbedImages(PreprocessAll(images, nameof(images)), cancellationToken).MoveToOuterDisposeScope();
+        ThrowIfDisposed();
+        return Embedder.Embed(images, cancellationToken);
+    }
+
+    /// <summary>Embeds image files with the classifier's preprocessing and encoder (see <see cref="Embedder"/>).</summary>
+    /// <param name="imagePaths">The image files.</param>
+    /// <param name="cancellationToken">Cancels between encoder batches.</param>
+    /// <returns>Embeddings [N, D] on the CPU.</returns>
+    public Tensor Embed(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Embedder.Embed(imagePaths, cancellationToken);
     }
 
     /// <summary>
-    /// Saves the encoder weights, the support embeddings and labels, the threshold, the preprocessing, the distance
-    /// and the aggregation in one file, written to a temporary file and then moved into place (a crash never leaves
-    /// a half-written model under <paramref name="path"/>).
+    /// Saves the encoder weights, the support embeddings and labels, the threshold, the preprocessing, the distance and
+    /// the aggregation in one file with a SHA-256 checksum per entry. The file is built in memory and verified first,
+    /// then written to a temporary file and renamed into place, so an existing file is never replaced by a damaged or
+    /// unloadable one.
     /// </summary>
     /// <param name="path">The file to write (conventionally <c>*.siamese</c>); replaced if it exists.</param>
+    /// <param name="distances">Describes a custom distance's settings; the library's distances when null.</param>
+    /// <exception cref="ObjectDisposedException">The classifier or its encoder was disposed (the existing file is untouched).</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public void Save(string path)
+    public void Save(string path, DistanceRegistry? distances = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        _supportLock.EnterReadLock();
-        try
+        ThrowIfDisposed();
+        Guarded(() =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ClassifierFile.Write(path, this, _index);
-        }
-        finally
-        {
-            _supportLock.ExitReadLock();
-        }
+            ClassifierFile.Write(path, this, distances ?? new DistanceRegistry());
+            return true;
+        });
     }
 
     /// <summary>
-    /// Loads a classifier saved by <see cref="Save"/>. TorchSharp cannot rebuild a network from a file, so the caller
-    /// supplies an encoder of the same architecture (same type and constructor options); its weights are replaced by
-    /// the saved ones after the architecture has been checked.
+    /// Loads a classifier saved by <see cref="Save"/> whose encoder is one of the library's (SigNet, Conv4Encoder,
+    /// FaceSimilarityNet, SmallCnn, KochNet, bare or inside a <see cref="SiameseNetwork"/>): the encoder is rebuilt
+    /// from the file's manifest. The caller owns (and disposes) the returned classifier's <see cref="Encoder"/>.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="distances">Rebuilds the saved distance; the library's distances when null.</param>
+    /// <param name="decoder">Decoder for image files; <see cref="StbImageDecoder.Default"/> when null.</param>
+    /// <param name="logger">Optional logger.</param>
+    /// <returns>The classifier.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is damaged (an entry's checksum differs), not a classifier file, of another format version, holds an
+    /// encoder that is not one of the library's (use the overload taking an encoder), or holds invalid values.
+    /// </exception>
+    public static OneShotClassifier Load(string path, DistanceRegistry? distances = null, IImageDecoder? decoder = null, ILogger<OneShotClassifier>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ClassifierFile.Read(path, encoder: null, distances ?? new DistanceRegistry(), decoder, logger);
+    }
+
+    /// <summary>
+    /// Loads a classifier saved by <see cref="Save"/> into a caller-constructed encoder of the saved architecture (for
+    /// user modules). Everything in the file is verified and validated before the encoder's weights are replaced, so a
+    /// failed load leaves the encoder untouched.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="encoder">A freshly constructed encoder of the saved architecture.</param>
-    /// <param name="distance">
-    /// The distance, needed only when the file was saved with a custom <see cref="IDistance"/> (its name must match);
-    /// built-in distances are restored from the file.
-    /// </param>
+    /// <param name="distances">Rebuilds the saved distance; the library's distances when null.</param>
     /// <param name="decoder">Decoder for image files; <see cref="StbImageDecoder.Default"/> when null.</param>
     /// <param name="logger">Optional logger.</param>
+    /// <returns>The classifier.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file is not a classifier file, is of an unsupported format version, was saved from another architecture,
-    /// or its support embeddings do not match the recorded embedding size.
+    /// The file is damaged, not a classifier file, of another format version, was saved from another architecture, or
+    /// holds invalid values.
     /// </exception>
-    public static OneShotClassifier Load(
-        string path,
-        nn.Module<Tensor, Tensor> encoder,
-        IDistance? distance = null,
-        IImageDecoder? decoder = null,
-        ILogger<OneShotClassifier>? logger = null)
+    public static OneShotClassifier Load(string path, nn.Module<Tensor, Tensor> encoder, DistanceRegistry? distances = null, IImageDecoder? decoder = null, ILogger<OneShotClassifier>? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(encoder);
-        return ClassifierFile.Read(path, encoder, distance, decoder, logger);
+        return ClassifierFile.Read(path, encoder, distances ?? new DistanceRegistry(), decoder, logger);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _supportLock.EnterWriteLock();
-        try
+        if (_disposed)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            _index.Dispose();
-        }
-        finally
-        {
-            _supportLock.ExitWriteLock();
+            return;
         }
 
-        _supportLock.Dispose();
+        _disposed = true;
+        _index.Dispose();
     }
 
-    internal static double? CheckThreshold(double? value, string name)
+    /// <summary>Checks a threshold for a distance: finite, and non-negative unless the distance is a similarity.</summary>
+    internal static double? CheckThreshold(double? value, IDistance distance, string name)
     {
-        if (value is double v && (double.IsNaN(v) || v < 0))
+        OpenSetDecision.CheckThreshold(value, name);
+        if (value is double v && v < 0 && !distance.IsSimilarity)
         {
-            throw new ArgumentOutOfRangeException(name, v, $"{name} is a distance and must be a non-negative number (got {v}).");
+            throw new ArgumentOutOfRangeException(name, v, $"{name} is a {distance.Name} distance and must be non-negative; got {v}.");
         }
 
         return value;
     }
 
-    internal static double SimilarityOf(IDistance distance, double d) =>
-        distance is CosineDistance ? 1 - d : 1 / (1 + d);
-
-    private static void CheckEncoderInput(nn.Module<Tensor, Tensor> encoder, ImagePreprocessing preprocessing)
-    {
-        var inner = (encoder as SiameseNetwork)?.Encoder ?? encoder;
-        if (inner is ImageEncoder image &&
-            (image.InputChannels != preprocessing.Channels || image.InputHeight != preprocessing.Height || image.InputWidth != preprocessing.Width))
-        {
-            throw new ArgumentException(
-                $"The encoder {image.GetName()} expects images [N, {image.InputChannels}, {image.InputHeight}, {image.InputWidth}] but the preprocessing " +
-                $"produces [{preprocessing.Channels}, {preprocessing.Height}, {preprocessing.Width}]; use the preprocessing the encoder was trained with.",
-                nameof(preprocessing));
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Added {Count} support embeddings to class {Label}")]
     private static partial void LogAdded(ILogger logger, long count, string label);
 
-    private void EnsureSupport()
+    private static ISupportIndex CreateIndex(IDistance distance, OneShotClassifierOptions options)
     {
-        if (_index.Classes.Count == 0)
+        if (options.SupportIndex is null)
+        {
+            return new TensorSupportIndex(distance, (options.TensorIndex ?? new TensorSupportIndexOptions()) with { Aggregation = options.Aggregation });
+        }
+
+        var metric = distance.Metric ?? throw new ArgumentException(
+            $"The '{distance.Name}' distance has no vector metric, so only the tensor index can rank by it; leave SupportIndex null.", nameof(options));
+        var index = options.SupportIndex(metric, options.Aggregation) ?? throw new ArgumentException("The SupportIndex factory returned null.", nameof(options));
+        string? problem = index.Metric.Name != metric.Name ? $"ranks by '{index.Metric.Name}' but the classifier's distance is '{metric.Name}'"
+            : index.Count != 0 ? $"already holds {index.Count} embeddings; it must be empty"
+            : index.Aggregation != options.Aggregation ? $"aggregates by {index.Aggregation}, the options say {options.Aggregation}"
+            : null;
+        if (problem is not null)
+        {
+            index.Dispose();
+            throw new ArgumentException($"The support index {problem}.", nameof(options));
+        }
+
+        return index;
+    }
+
+    private int CheckTopK(int? topK) => topK switch
+    {
+        null => TopK,
+        >= 1 => topK.Value,
+        _ => throw new ArgumentOutOfRangeException(nameof(topK), topK, $"topK must be at least 1; got {topK}."),
+    };
+
+    private void AddEmbedded(string label, int count, string parameterName, Func<Tensor> embed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        if (count == 0)
+        {
+            throw new ArgumentException($"Class '{label}' has no images; give at least one support image.", parameterName);
+        }
+
+        ThrowIfDisposed();
+        using var embeddings = embed();
+        AddClassEmbeddings(label, embeddings);
+    }
+
+    private IReadOnlyList<OneShotPrediction> PredictEmbedded(int count, int? topK, Func<Tensor> embed)
+    {
+        CheckTopK(topK);
+        ThrowIfDisposed();
+        if (Guarded(() => _index.Count) == 0)
         {
             throw new InvalidOperationException("The support set is empty: add at least one class before predicting.");
         }
-    }
 
-    private Tensor LoadAll(IReadOnlyList<string> paths, string parameterName)
-    {
-        var tensors = new Tensor[paths.Count];
-        for (int i = 0; i < paths.Count; i++)
+        if (count == 0)
         {
-            if (string.IsNullOrEmpty(paths[i]))
-            {
-                throw new ArgumentException($"{parameterName}[{i}] is null or empty.", parameterName);
-            }
-
-            tensors[i] = Preprocessing.Load(paths[i], _decoder);
+            return [];
         }
 
-        return stack(tensors, 0);
+        using var embeddings = embed();
+        return PredictEmbeddings(embeddings, topK);
     }
 
-    private Tensor PreprocessAll(IReadOnlyList<Tensor> images, string parameterName)
+    /// <summary>Runs an index call, reporting use after <see cref="Dispose"/> as this classifier's, not the index's.</summary>
+    private T Guarded<T>(Func<T> call)
     {
-        var tensors = new Tensor[images.Count];
-        for (int i = 0; i < images.Count; i++)
+        ThrowIfDisposed();
+        try
         {
-            var image = images[i] ?? throw new ArgumentException($"{parameterName}[{i}] is null.", parameterName);
-            if (image.dim() != 3)
-            {
-                throw new ArgumentException(
-                    $"{parameterName}[{i}] has shape [{string.Join(", ", image.shape)}]; expected one image [C, H, W] with values in [0, 1].", parameterName);
-            }
-
-            try
-            {
-                tensors[i] = Preprocessing.Apply(image);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ArgumentException($"{parameterName}[{i}] cannot be preprocessed: {ex.Message}", parameterName, ex);
-            }
+            return call();
         }
-
-        return stack(tensors, 0);
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            throw new ObjectDisposedException(typeof(OneShotClassifier).FullName);
+        }
     }
 
-    private Tensor EmbedImages(Tensor batch, CancellationToken cancellationToken)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var device = _encoder.parameters().FirstOrDefault()?.device ?? CPU;
-        long n = batch.shape[0];
-        var parts = new List<Tensor>();
-        for (long start = 0; start < n; start += BatchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            long count = Math.Min(BatchSize, n - start);
-            var output = _encoder.call(batch.narrow(0, start, count).to(device));
-            if (output.dim() != 2 || output.shape[0] != count)
-            {
-                throw new InvalidOperationException(
-                    $"The encoder returned [{string.Join(", ", output.shape)}] for {count} images; it must return embeddings [N, D].");
-            }
-
-            parts.Add(output.to(float32).cpu());
-        }
-
-        return cat(parts, 0).MoveToOuterDisposeScope();
-    }
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

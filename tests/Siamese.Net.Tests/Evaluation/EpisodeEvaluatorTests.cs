@@ -1,7 +1,8 @@
 using Siamese.Net.Data;
 using Siamese.Net.Distances;
 using Siamese.Net.Evaluation;
-using Siamese.Net.Inference;
+using Siamese.Net.Embedding;
+using Siamese.Net.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,8 +28,8 @@ public sealed class EpisodeEvaluatorTests
         using var scope = NewDisposeScope();
         var encoder = nn.Flatten();
 
-        EpisodeEvaluator.CountCorrect(encoder, Tricky(), new EuclideanDistance(), KShotAggregation.NearestSample).Should().Be(2);
-        EpisodeEvaluator.CountCorrect(encoder, Tricky(), new EuclideanDistance(), KShotAggregation.Prototype).Should().Be(3);
+        EpisodeEvaluator.CountCorrect(new Embedder(encoder), Tricky(), KShotAggregation.NearestSample).Should().Be(2);
+        EpisodeEvaluator.CountCorrect(new Embedder(encoder), Tricky(), KShotAggregation.Prototype).Should().Be(3);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class EpisodeEvaluatorTests
 
         var estimate = EpisodeEvaluator.Evaluate(encoder, [Tricky(), easy, Tricky()], aggregation: KShotAggregation.NearestSample);
 
-        estimate.Should().Be(EpisodeAccuracy.Summarize([2.0 / 3, 1.0, 2.0 / 3]));
+        estimate.Should().Be(EpisodeEvaluator.Summarize([2.0 / 3, 1.0, 2.0 / 3]));
         encoder.training.Should().BeTrue();
     }
 
@@ -51,7 +52,7 @@ public sealed class EpisodeEvaluatorTests
         using var scope = NewDisposeScope();
         var missingClass = Episode([0, 10, 4, 20], [0, 0, 1, 1], [1], [1]);
 
-        FluentActions.Invoking(() => EpisodeEvaluator.CountCorrect(nn.Flatten(), missingClass, new EuclideanDistance(), KShotAggregation.NearestSample))
+        FluentActions.Invoking(() => EpisodeEvaluator.CountCorrect(new Embedder(nn.Flatten()), missingClass, KShotAggregation.NearestSample))
             .Should().Throw<ArgumentException>().WithMessage("*cover every class 0..2*");
     }
 }

@@ -102,7 +102,7 @@ public sealed class ScikitLearnAgreementTests
     {
         var e = EvaluationReference.Root.GetProperty("episodes");
 
-        var estimate = EpisodeAccuracy.Summarize(e.GetProperty("accuracies").Doubles());
+        var estimate = EpisodeEvaluator.Summarize(e.GetProperty("accuracies").Doubles());
 
         estimate.Method.Should().Be(ConfidenceIntervalMethod.NormalOverEpisodes);
         estimate.Mean.Should().BeApproximately(e.GetProperty("mean").GetDouble(), Tolerance);
@@ -116,7 +116,7 @@ public sealed class ScikitLearnAgreementTests
     {
         foreach (var w in EvaluationReference.Root.GetProperty("wilson").EnumerateArray())
         {
-            var estimate = EpisodeAccuracy.Wilson(w.GetProperty("correct").GetInt32(), w.GetProperty("total").GetInt32());
+            var estimate = EpisodeEvaluator.Wilson(w.GetProperty("correct").GetInt32(), w.GetProperty("total").GetInt32());
 
             estimate.Lower.Should().BeApproximately(w.GetProperty("lower").GetDouble(), 1e-9);
             estimate.Upper.Should().BeApproximately(w.GetProperty("upper").GetDouble(), 1e-9);

@@ -4,6 +4,7 @@ using Siamese.Net.Distances;
 using Siamese.Net.Encoders;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
+using Siamese.Net.Search;
 using TorchSharp;
 using static Siamese.Net.Tests.Inference.OneShotClassifierTests;
 using static TorchSharp.torch;
@@ -114,7 +115,7 @@ public sealed class OneShotClassifierPersistenceTests : IDisposable
         EditManifest(path, m => m["FormatVersion"] = 99);
 
         FluentActions.Invoking(() => OneShotClassifier.Load(path, MakeEncoder()))
-            .Should().Throw<InvalidDataException>().WithMessage("*format version 99*reads format version 1 only*");
+            .Should().Throw<InvalidDataException>().WithMessage("*format version 99*reads format version 2 only*");
     }
 
     [Fact]
@@ -140,21 +141,20 @@ public sealed class OneShotClassifierPersistenceTests : IDisposable
     }
 
     [Fact]
-    public void A_custom_distance_must_be_supplied_on_load()
+    public void A_custom_distance_is_rebuilt_through_a_registry()
     {
         var path = Path.Combine(_folder, "custom.siamese");
-        using (var classifier = new OneShotClassifier(MakeEncoder(), Preprocessing, new OneShotClassifierOptions { Distance = new ScaledL1() }))
+        var registry = new DistanceRegistry().Register("scaled-l1", s => new ScaledL1(s["scale"]), d => new Dictionary<string, double> { ["scale"] = ((ScaledL1)d).Scale });
+        using (var classifier = new OneShotClassifier(MakeEncoder(), Preprocessing, new OneShotClassifierOptions { Distance = new ScaledL1(3) }))
         {
             classifier.AddClassEmbeddings("a", ones(2, 8));
-            classifier.Save(path);
+            classifier.Save(path, registry);
         }
 
         FluentActions.Invoking(() => OneShotClassifier.Load(path, MakeEncoder()))
-            .Should().Throw<InvalidDataException>().WithMessage("*custom distance 'scaled-l1'*pass an instance*");
-        FluentActions.Invoking(() => OneShotClassifier.Load(path, MakeEncoder(), new EuclideanDistance()))
-            .Should().Throw<InvalidDataException>().WithMessage("*'scaled-l1' distance*'euclidean'*");
-        using var loaded = OneShotClassifier.Load(path, MakeEncoder(), new ScaledL1());
-        loaded.Distance.Should().BeOfType<ScaledL1>();
+            .Should().Throw<InvalidDataException>().WithMessage("*saved with the distance 'scaled-l1'*registry does not know*");
+        using var loaded = OneShotClassifier.Load(path, MakeEncoder(), registry);
+        loaded.Distance.Should().BeOfType<ScaledL1>().Which.Scale.Should().Be(3);
     }
 
     private string SaveSmall()
@@ -178,16 +178,26 @@ public sealed class OneShotClassifierPersistenceTests : IDisposable
 
         edit(manifest);
         entry.Delete();
-        using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
-        writer.Write(manifest.ToJsonString());
+        // Re-sign the edited manifest: these tests check value validation, not damage detection.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        using (var stream = zip.CreateEntry("manifest.json").Open())
+        {
+            stream.Write(bytes);
+        }
+
+        zip.GetEntry("manifest.sha256")!.Delete();
+        using var hash = new StreamWriter(zip.CreateEntry("manifest.sha256").Open());
+        hash.Write(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant());
     }
 
-    private sealed class ScaledL1 : IDistance
+    private sealed class ScaledL1(double scale) : IDistance
     {
+        public double Scale => scale;
+
         public string Name => "scaled-l1";
 
-        public Tensor Pairwise(Tensor first, Tensor second) => (first - second).abs().sum(1) / 2;
+        public Tensor Pairwise(Tensor first, Tensor second) => (first - second).abs().sum(1) / scale;
 
-        public Tensor Matrix(Tensor queries, Tensor references) => cdist(queries, references, p: 1) / 2;
+        public Tensor Matrix(Tensor queries, Tensor references) => cdist(queries, references, p: 1) / scale;
     }
 }

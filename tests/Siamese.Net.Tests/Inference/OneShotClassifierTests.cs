@@ -3,6 +3,7 @@ using Siamese.Net.Encoders;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
+using Siamese.Net.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -85,10 +86,11 @@ public sealed class OneShotClassifierTests : IDisposable
         var rejected = classifier.Predict(Patterns(1, seed: 99)[0]);
 
         accepted.IsUnknown.Should().BeFalse();
-        accepted.AcceptedLabel.Should().Be("c1");
+        accepted.Label.Should().Be("c1");
+        accepted.NearestLabel.Should().Be("c1");
         rejected.IsUnknown.Should().BeTrue();
-        rejected.AcceptedLabel.Should().BeNull();
-        rejected.Label.Should().NotBeNullOrEmpty("the nearest class is still reported");
+        rejected.Label.Should().BeNull("an unknown query has no label");
+        rejected.NearestLabel.Should().NotBeNullOrEmpty("the nearest class is still reported");
         rejected.ToString().Should().StartWith("No match found");
     }
 
@@ -226,16 +228,28 @@ public sealed class OneShotClassifierTests : IDisposable
     [Fact]
     public void A_supplied_index_is_used_and_must_agree_with_the_options()
     {
-        var index = new InMemorySupportIndex(new CosineDistance(), KShotAggregation.Prototype);
-        using var classifier = new OneShotClassifier(MakeEncoder(), Preprocessing, index: index);
+        ExactSupportIndex? created = null;
+        var options = new OneShotClassifierOptions
+        {
+            Distance = new CosineDistance(),
+            Aggregation = KShotAggregation.Prototype,
+            SupportIndex = (metric, aggregation) => created = new ExactSupportIndex(metric, aggregation),
+        };
+        using var classifier = new OneShotClassifier(MakeEncoder(), Preprocessing, options);
         classifier.AddClassEmbeddings("a", ones(1, 8));
+        classifier.AddClassEmbeddings("b", -ones(1, 8));
 
-        classifier.Distance.Should().BeSameAs(index.Distance);
-        classifier.Aggregation.Should().Be(KShotAggregation.Prototype);
-        index.Classes.Should().Equal("a");
-        using var other = new InMemorySupportIndex(new CosineDistance());
-        FluentActions.Invoking(() => new OneShotClassifier(MakeEncoder(), Preprocessing, new OneShotClassifierOptions { Distance = new EuclideanDistance() }, other))
-            .Should().Throw<ArgumentException>().WithMessage("*'euclidean'*index ranks by 'cosine'*");
+        classifier.Index.Should().BeSameAs(created);
+        created!.Metric.Should().BeSameAs(KnownMetrics.Cosine);
+        created.Classes.Should().Equal("a", "b");
+        var prediction = classifier.PredictEmbeddings(ones(1, 8))[0];
+        prediction.Label.Should().Be("a");
+        prediction.Similarity.Should().BeApproximately(1, 1e-6);
+
+        FluentActions.Invoking(() => new OneShotClassifier(MakeEncoder(), Preprocessing, options with { SupportIndex = (_, a) => new ExactSupportIndex(KnownMetrics.Euclidean, a) }))
+            .Should().Throw<ArgumentException>().WithMessage("*ranks by 'euclidean'*distance is 'cosine'*");
+        FluentActions.Invoking(() => new OneShotClassifier(MakeEncoder(), Preprocessing, options with { Distance = new ManhattanDistance() }))
+            .Should().Throw<ArgumentException>().WithMessage("*'manhattan' distance has no vector metric*");
     }
 
     [Fact]
@@ -290,7 +304,7 @@ public sealed class OneShotClassifierTests : IDisposable
         FluentActions.Invoking(() => classifier.AddClass("a", Array.Empty<string>()))
             .Should().Throw<ArgumentException>().WithMessage("*Class 'a' has no images*");
         FluentActions.Invoking(() => classifier.AddClassEmbeddings("a", zeros(0, 8)))
-            .Should().Throw<ArgumentException>().WithMessage("*Class 'a' has no support embeddings*");
+            .Should().Throw<ArgumentException>().WithMessage("*class 'a' must be [K, D] with K >= 1*");
         FluentActions.Invoking(() => classifier.Threshold = -0.5)
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*non-negative*-0.5*");
         FluentActions.Invoking(() => classifier.Threshold = double.NaN)

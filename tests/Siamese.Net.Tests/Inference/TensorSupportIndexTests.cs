@@ -1,11 +1,12 @@
 using Siamese.Net.Distances;
 using Siamese.Net.Inference;
+using Siamese.Net.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Siamese.Net.Tests.Inference;
 
-public sealed class InMemorySupportIndexTests
+public sealed class TensorSupportIndexTests
 {
     private const int D = 16;
 
@@ -26,7 +27,7 @@ public sealed class InMemorySupportIndexTests
         using var scope = NewDisposeScope();
         var distance = MakeDistance(distanceName);
         var support = MakeSupport(seed: 1, classes: 12);
-        using var index = new InMemorySupportIndex(distance, aggregation);
+        using var index = new TensorSupportIndex(distance, new TensorSupportIndexOptions { Aggregation = aggregation });
         foreach (var (label, embeddings) in support)
         {
             index.Add(label, embeddings);
@@ -49,8 +50,8 @@ public sealed class InMemorySupportIndexTests
     {
         using var scope = NewDisposeScope();
         var support = MakeSupport(seed: 3, classes: 10);
-        using var whole = new InMemorySupportIndex();
-        using var chunked = new InMemorySupportIndex { ScoreBudget = 7 };
+        using var whole = new TensorSupportIndex();
+        using var chunked = new TensorSupportIndex { ScoreBudget = 7 };
         foreach (var (label, embeddings) in support)
         {
             whole.Add(label, embeddings);
@@ -68,8 +69,8 @@ public sealed class InMemorySupportIndexTests
     {
         using var scope = NewDisposeScope();
         var support = MakeSupport(seed: 5, classes: 8);
-        using var withRemoval = new InMemorySupportIndex();
-        using var without = new InMemorySupportIndex();
+        using var withRemoval = new TensorSupportIndex();
+        using var without = new TensorSupportIndex();
         foreach (var (label, embeddings) in support)
         {
             withRemoval.Add(label, embeddings);
@@ -85,7 +86,7 @@ public sealed class InMemorySupportIndexTests
         var queries = RandomEmbeddings(seed: 6, rows: 15);
         Flatten(withRemoval.Search(queries, 5)).Should().Equal(Flatten(without.Search(queries, 5)));
         withRemoval.Classes.Should().Equal(without.Classes);
-        withRemoval.SampleCount.Should().Be(without.SampleCount);
+        withRemoval.Count.Should().Be(without.Count);
         foreach (var (label, embeddings) in support.Where(s => s.Label != "c3"))
         {
             withRemoval.GetEmbeddings(label).eq(embeddings).all().item<bool>().Should().BeTrue($"class {label} is stored unchanged");
@@ -96,7 +97,7 @@ public sealed class InMemorySupportIndexTests
     public void Adding_to_an_existing_class_appends_shots_and_updates_its_prototype()
     {
         using var scope = NewDisposeScope();
-        using var index = new InMemorySupportIndex(aggregation: KShotAggregation.Prototype);
+        using var index = new TensorSupportIndex(options: new TensorSupportIndexOptions { Aggregation = KShotAggregation.Prototype });
         index.Add("a", tensor(new float[] { 0, 0, 2, 0 }, 2, 2));
         index.Add("b", tensor(new float[] { 0, 3 }, 1, 2));
         var query = tensor(new float[] { 1, 0 }, 1, 2);
@@ -110,7 +111,7 @@ public sealed class InMemorySupportIndexTests
         var match = index.Search(query, 1)[0][0];
         match.Label.Should().Be("a");
         match.Distance.Should().BeApproximately(1, 1e-5);
-        index.SampleCount.Should().Be(4);
+        index.Count.Should().Be(4);
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public sealed class InMemorySupportIndexTests
     {
         using var scope = NewDisposeScope();
         var support = MakeSupport(seed: 9, classes: 6);
-        using var perClass = new InMemorySupportIndex();
+        using var perClass = new TensorSupportIndex();
         foreach (var (label, embeddings) in support)
         {
             perClass.Add(label, embeddings);
@@ -127,12 +128,12 @@ public sealed class InMemorySupportIndexTests
         // The same rows interleaved: order of first appearance gives the same class order.
         var rows = support.SelectMany(s => Enumerable.Range(0, (int)s.Embeddings.shape[0]).Select(i => (s.Label, Row: s.Embeddings[i]))).ToList();
         var shuffled = rows.Where((_, i) => i % 2 == 0).Concat(rows.Where((_, i) => i % 2 == 1)).ToList();
-        using var bulk = new InMemorySupportIndex();
+        using var bulk = new TensorSupportIndex();
         bulk.Add(shuffled.Select(r => r.Label).ToArray(), stack(shuffled.Select(r => r.Row).ToArray()));
 
         var queries = RandomEmbeddings(seed: 10, rows: 12);
         AssertSame(bulk.Search(queries, 3), perClass.Search(queries, 3));
-        bulk.SampleCount.Should().Be(perClass.SampleCount);
+        bulk.Count.Should().Be(perClass.Count);
         FluentActions.Invoking(() => bulk.Add(["a", ""], zeros(2, D))).Should().Throw<ArgumentException>().WithMessage("*labels[1]*");
         FluentActions.Invoking(() => bulk.Add(["a"], zeros(2, D))).Should().Throw<ArgumentException>().WithMessage("*[1, D]*[2, 16]*");
     }
@@ -141,7 +142,7 @@ public sealed class InMemorySupportIndexTests
     public void Asking_for_more_classes_than_exist_returns_all_of_them()
     {
         using var scope = NewDisposeScope();
-        using var index = new InMemorySupportIndex();
+        using var index = new TensorSupportIndex();
         index.Add("a", tensor(new float[] { 0, 0 }, 1, 2));
         index.Add("b", tensor(new float[] { 5, 0, 6, 0 }, 2, 2));
 
@@ -157,7 +158,7 @@ public sealed class InMemorySupportIndexTests
     {
         using var scope = NewDisposeScope();
         var support = MakeSupport(seed: 7, classes: 10);
-        using var index = new InMemorySupportIndex();
+        using var index = new TensorSupportIndex();
         foreach (var (label, embeddings) in support)
         {
             index.Add(label, embeddings);
@@ -192,11 +193,11 @@ public sealed class InMemorySupportIndexTests
     public void Bad_input_says_what_is_wrong()
     {
         using var scope = NewDisposeScope();
-        using var index = new InMemorySupportIndex();
+        using var index = new TensorSupportIndex();
         FluentActions.Invoking(() => index.Search(zeros(1, 4), 1))
-            .Should().Throw<InvalidOperationException>().WithMessage("*support set is empty*");
+            .Should().Throw<InvalidOperationException>().WithMessage("*support index is empty*");
         FluentActions.Invoking(() => index.Add("a", zeros(0, 4)))
-            .Should().Throw<ArgumentException>().WithMessage("*Class 'a' has no support embeddings*");
+            .Should().Throw<ArgumentException>().WithMessage("*class 'a' must be [K, D] with K >= 1*[0, 4]*");
         FluentActions.Invoking(() => index.Add("a", zeros(4)))
             .Should().Throw<ArgumentException>().WithMessage("*must be [K, D]*[4]*");
         FluentActions.Invoking(() => index.Add("", zeros(1, 4))).Should().Throw<ArgumentException>();
@@ -204,13 +205,126 @@ public sealed class InMemorySupportIndexTests
             .Should().Throw<ArgumentException>().WithMessage("*NaN or infinity*");
         index.Add("a", zeros(1, 4));
         FluentActions.Invoking(() => index.Add("b", zeros(1, 5)))
-            .Should().Throw<ArgumentException>().WithMessage("*size 5*size 4*");
+            .Should().Throw<ArgumentException>().WithMessage("*holds 4-dimensional*have 5*");
         FluentActions.Invoking(() => index.Search(zeros(2, 3), 1))
             .Should().Throw<ArgumentException>().WithMessage("*[Q, 4]*[2, 3]*");
         FluentActions.Invoking(() => index.Search(zeros(2, 4), 0)).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => index.Search(full(2, 4, float.NaN), 1))
             .Should().Throw<ArgumentException>().WithMessage("*Query embeddings 0..1 contain NaN*");
         FluentActions.Invoking(() => index.GetEmbeddings("zzz")).Should().Throw<KeyNotFoundException>().WithMessage("*'zzz'*");
+    }
+
+    public static TheoryData<string, KShotAggregation> VectorConfigurations() => new()
+    {
+        { "euclidean", KShotAggregation.NearestSample },
+        { "euclidean", KShotAggregation.Prototype },
+        { "cosine", KShotAggregation.NearestSample },
+        { "cosine", KShotAggregation.Prototype },
+    };
+
+    [Theory]
+    [MemberData(nameof(VectorConfigurations))]
+    public void The_tensor_index_and_the_managed_exact_index_give_the_same_answers(string distanceName, KShotAggregation aggregation)
+    {
+        using var scope = NewDisposeScope();
+        var distance = MakeDistance(distanceName);
+        var support = MakeSupport(seed: 21, classes: 15);
+        using var tensorIndex = new TensorSupportIndex(distance, new TensorSupportIndexOptions { Aggregation = aggregation });
+        using var managed = new ExactSupportIndex(distance.Metric, aggregation);
+        foreach (var (label, embeddings) in support)
+        {
+            tensorIndex.Add(label, embeddings);
+            managed.Add(Enumerable.Repeat(label, (int)embeddings.shape[0]).ToArray(), embeddings.contiguous().data<float>().ToArray());
+        }
+
+        var queries = RandomEmbeddings(seed: 22, rows: 25);
+        tensorIndex.Metric.Should().BeSameAs(distance.Metric);
+        AssertSame(tensorIndex.Search(queries.data<float>().ToArray(), 4), managed.Search(queries.data<float>().ToArray(), 4), tolerance: 1e-4);
+        tensorIndex.Classes.Should().Equal(managed.Classes);
+        tensorIndex.Count.Should().Be(managed.Count);
+    }
+
+    [Fact]
+    public void Span_and_tensor_overloads_agree()
+    {
+        using var scope = NewDisposeScope();
+        var support = MakeSupport(seed: 23, classes: 5);
+        using var viaTensor = new TensorSupportIndex();
+        using var viaSpan = new TensorSupportIndex();
+        foreach (var (label, embeddings) in support)
+        {
+            viaTensor.Add(label, embeddings);
+            viaSpan.Add(Enumerable.Repeat(label, (int)embeddings.shape[0]).ToArray(), embeddings.contiguous().data<float>().ToArray());
+        }
+
+        var queries = RandomEmbeddings(seed: 24, rows: 6);
+        AssertSame(viaSpan.Search(queries.data<float>().ToArray(), 2), viaTensor.Search(queries, 2));
+        viaSpan.GetVectors("c2").Should().Equal(support[2].Embeddings.data<float>().ToArray());
+        viaSpan.Dimension.Should().Be(D);
+    }
+
+    [Fact]
+    public void Rename_keeps_the_examples_and_the_place_of_a_class()
+    {
+        using var scope = NewDisposeScope();
+        using var index = new TensorSupportIndex();
+        index.Add("a", tensor(new float[] { 0, 0 }, 1, 2));
+        index.Add("b", tensor(new float[] { 5, 0 }, 1, 2));
+
+        index.Rename("a", "alice").Should().BeTrue();
+        index.Rename("zzz", "x").Should().BeFalse();
+
+        index.Classes.Should().Equal("alice", "b");
+        index.Search(tensor(new float[] { 1, 0 }, 1, 2), 1)[0][0].Label.Should().Be("alice");
+        FluentActions.Invoking(() => index.Rename("alice", "b")).Should().Throw<ArgumentException>().WithMessage("*'b' already exists*");
+        FluentActions.Invoking(() => index.Rename("alice", "")).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void A_distance_without_a_vector_metric_gets_a_metric_named_after_it()
+    {
+        using var index = new TensorSupportIndex(new ManhattanDistance());
+        index.Metric.Name.Should().Be("manhattan");
+        index.Metric.Distance([0f, 0f], [1f, -2f]).Should().BeApproximately(3f, 1e-6f);
+    }
+
+    [Fact]
+    public void Dispose_twice_is_fine_and_any_use_afterwards_names_the_index()
+    {
+        var index = new TensorSupportIndex();
+        index.Add("a", ones(1, 3));
+        index.Dispose();
+        index.Dispose();
+
+        FluentActions.Invoking(() => index.Search(ones(1, 3), 1)).Should().Throw<ObjectDisposedException>().Which.ObjectName.Should().EndWith(nameof(TensorSupportIndex));
+        FluentActions.Invoking(() => index.Add("b", ones(1, 3))).Should().Throw<ObjectDisposedException>().Which.ObjectName.Should().EndWith(nameof(TensorSupportIndex));
+        FluentActions.Invoking(() => index.Classes).Should().Throw<ObjectDisposedException>().Which.ObjectName.Should().EndWith(nameof(TensorSupportIndex));
+        FluentActions.Invoking(() => index.Remove("a")).Should().Throw<ObjectDisposedException>().Which.ObjectName.Should().EndWith(nameof(TensorSupportIndex));
+    }
+
+    [Theory]
+    [InlineData("euclidean")]
+    [InlineData("cosine")]
+    public void The_bfloat16_candidate_pass_returns_the_exact_neighbours_and_float32_distances(string distanceName)
+    {
+        using var scope = NewDisposeScope();
+        var distance = MakeDistance(distanceName);
+        var generator = new Generator(31);
+        // Clustered data: 300 classes of 3 shots around random centres, queries near a centre (the realistic case).
+        var centres = randn(300, D, generator: generator);
+        var shots = centres.repeat_interleave(3, dim: 0) + (0.3 * randn(900, D, generator: generator));
+        var labels = Enumerable.Range(0, 900).Select(i => $"c{i / 3}").ToArray();
+        using var exact = new TensorSupportIndex(distance, new TensorSupportIndexOptions { CandidatePrecision = null });
+        using var fast = new TensorSupportIndex(distance, new TensorSupportIndexOptions { CandidatePrecision = ScalarType.BFloat16, CandidatePassMinimumRows = 1 });
+        exact.Add(labels, shots);
+        fast.Add(labels, shots);
+        var queries = centres.narrow(0, 0, 50) + (0.3 * randn(50, D, generator: generator));
+
+        var expected = exact.Search(queries, 3);
+        var actual = fast.Search(queries, 3);
+
+        // Distances come from the float32 re-rank, so they equal the exact path's up to GEMM-vs-batched rounding.
+        AssertSame(actual, expected, tolerance: 1e-4);
     }
 
     private static IDistance MakeDistance(string name) => name switch
@@ -249,13 +363,13 @@ public sealed class InMemorySupportIndexTests
             .ToArray();
     }
 
-    private static void AssertSame(IReadOnlyList<SupportMatch>[] actual, IReadOnlyList<SupportMatch>[] expected)
+    private static void AssertSame(IReadOnlyList<SupportMatch>[] actual, IReadOnlyList<SupportMatch>[] expected, double tolerance = 1e-5)
     {
         actual.Should().HaveSameCount(expected);
         for (int q = 0; q < actual.Length; q++)
         {
             actual[q].Select(m => m.Label).Should().Equal(expected[q].Select(m => m.Label));
-            actual[q].Select(m => m.Distance).Should().Equal(expected[q].Select(m => m.Distance), (a, b) => Math.Abs(a - b) < 1e-5);
+            actual[q].Select(m => m.Distance).Should().Equal(expected[q].Select(m => m.Distance), (a, b) => Math.Abs(a - b) < tolerance);
         }
     }
 

@@ -1,11 +1,10 @@
 using Siamese.Net.Data;
 using Siamese.Net.Distances;
 using Siamese.Net.Evaluation;
-using Siamese.Net.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Siamese.Net.Tests.Inference;
+namespace Siamese.Net.Tests.Evaluation;
 
 public sealed class PairVerifierTests
 {
@@ -62,11 +61,20 @@ public sealed class PairVerifierTests
     }
 
     [Fact]
-    public void An_explicit_distance_overrides_the_network_s()
+    public void A_distance_that_contradicts_the_network_s_is_an_error_not_silently_used()
     {
         using var network = new SiameseNetwork(new Flatten(), new ManhattanDistance());
 
-        var scores = PairVerifier.Score(network, new KnownPairs(), new EuclideanDistance());
+        FluentActions.Invoking(() => PairVerifier.Score(network, new KnownPairs(), new EuclideanDistance()))
+            .Should().Throw<ArgumentException>().WithMessage("*'euclidean'*built with 'manhattan'*");
+    }
+
+    [Fact]
+    public void An_explicit_distance_scores_a_plain_encoder()
+    {
+        using var encoder = new Flatten();
+
+        var scores = PairVerifier.Score(encoder, new KnownPairs(), new EuclideanDistance());
 
         // Euclidean over four pixels: sqrt(4 * 0.01) = 0.2 and sqrt(4) = 2.
         scores.Scores[0].Should().BeApproximately(0.2, 1e-5);

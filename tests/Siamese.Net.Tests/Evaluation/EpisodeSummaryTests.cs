@@ -2,13 +2,13 @@ using Siamese.Net.Evaluation;
 
 namespace Siamese.Net.Tests.Evaluation;
 
-public sealed class EpisodeAccuracyTests
+public sealed class EpisodeSummaryTests
 {
     [Fact]
     public void Correct_counts_are_turned_into_episode_accuracies()
     {
-        var fromCounts = EpisodeAccuracy.Summarize([5, 4, 3, 5], queriesPerEpisode: 5);
-        var fromRates = EpisodeAccuracy.Summarize([1.0, 0.8, 0.6, 1.0]);
+        var fromCounts = EpisodeEvaluator.Summarize([5, 4, 3, 5], queriesPerEpisode: 5);
+        var fromRates = EpisodeEvaluator.Summarize([1.0, 0.8, 0.6, 1.0]);
 
         fromCounts.Should().Be(fromRates);
         fromCounts.Mean.Should().BeApproximately(0.85, 1e-15);
@@ -19,7 +19,7 @@ public sealed class EpisodeAccuracyTests
     [Fact]
     public void Identical_episodes_have_a_zero_width_interval()
     {
-        var estimate = EpisodeAccuracy.Summarize([0.6, 0.6, 0.6]);
+        var estimate = EpisodeEvaluator.Summarize([0.6, 0.6, 0.6]);
 
         estimate.Lower.Should().Be(0.6);
         estimate.Upper.Should().Be(0.6);
@@ -28,7 +28,7 @@ public sealed class EpisodeAccuracyTests
     [Fact]
     public void Wilson_interval_stays_inside_0_1()
     {
-        var all = EpisodeAccuracy.Wilson(20, 20);
+        var all = EpisodeEvaluator.Wilson(20, 20);
 
         all.Upper.Should().Be(1);
         all.Lower.Should().BeGreaterThan(0.8).And.BeLessThan(1);
@@ -38,15 +38,15 @@ public sealed class EpisodeAccuracyTests
     [Fact]
     public void Bad_input_says_what_is_wrong()
     {
-        FluentActions.Invoking(() => EpisodeAccuracy.Summarize([0.5]))
+        FluentActions.Invoking(() => EpisodeEvaluator.Summarize([0.5]))
             .Should().Throw<ArgumentException>().WithMessage("*at least 2 episodes*got 1*");
-        FluentActions.Invoking(() => EpisodeAccuracy.Summarize([0.5, 1.2]))
+        FluentActions.Invoking(() => EpisodeEvaluator.Summarize([0.5, 1.2]))
             .Should().Throw<ArgumentException>().WithMessage("*episodeAccuracies[1] is 1.2*");
-        FluentActions.Invoking(() => EpisodeAccuracy.Summarize([0.5, double.NaN]))
+        FluentActions.Invoking(() => EpisodeEvaluator.Summarize([0.5, double.NaN]))
             .Should().Throw<ArgumentException>().WithMessage("*episodeAccuracies[1]*");
-        FluentActions.Invoking(() => EpisodeAccuracy.Summarize([3, 6], queriesPerEpisode: 5))
+        FluentActions.Invoking(() => EpisodeEvaluator.Summarize([3, 6], queriesPerEpisode: 5))
             .Should().Throw<ArgumentException>().WithMessage("*correctPerEpisode[1] is 6*");
-        FluentActions.Invoking(() => EpisodeAccuracy.Wilson(3, 0)).Should().Throw<ArgumentOutOfRangeException>();
-        FluentActions.Invoking(() => EpisodeAccuracy.Wilson(4, 3)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => EpisodeEvaluator.Wilson(3, 0)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => EpisodeEvaluator.Wilson(4, 3)).Should().Throw<ArgumentOutOfRangeException>();
     }
 }

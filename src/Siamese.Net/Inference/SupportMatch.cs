@@ -1,6 +1,0 @@
-namespace Siamese.Net.Inference;
-
-/// <summary>A support class found for a query, with its distance under the index's distance and aggregation.</summary>
-/// <param name="Label">The class label.</param>
-/// <param name="Distance">Distance from the query to the class (nearest sample or prototype); smaller = more alike.</param>
-public sealed record SupportMatch(string Label, double Distance);
