@@ -324,7 +324,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         }
 
         string path = Path.Combine(output, ClassifierFileName);
-        classifier.Save(path);
+        ClassifierFiles.Save(classifier, path);
         return path;
     }
 

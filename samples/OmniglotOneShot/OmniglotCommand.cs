@@ -240,6 +240,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         // The saved classifier knows the first run's characters and rejects queries beyond the validation threshold.
         using var classifier = OneShotEvaluation.CreateClassifier(network, preprocessing, distance, firstRun);
         classifier.Threshold = threshold;
-        classifier.Save(Path.Combine(output, ClassifierFileName));
+        // Koch's BCE head is a learned distance with no ONNX vector metric: that classifier is saved for TorchSharp only.
+        ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
     }
 }

@@ -146,7 +146,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
                 }
             }
 
-            classifier.Save(Path.Combine(output, ClassifierFileName));
+            ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
         }
 
         _console.WriteLine(Invariant($"Wrote loss.png, roc.png, distances.png, {PairGridFileName} and {ClassifierFileName} to {output} in {clock.Elapsed.TotalSeconds:F0} s."));

@@ -59,21 +59,7 @@ internal static class Fixtures
     /// What the lead's OneShotClassifier.ExportOnnx will do: read the classifier's encoder, preprocessing, distance,
     /// threshold, top-k, aggregation and per-class support embeddings, and write the bundle from those primitives.
     /// </summary>
-    public static void WriteBundle(string path, OneShotClassifier classifier)
-    {
-        var labels = new List<string>();
-        var rows = new List<float>();
-        foreach (var label in classifier.Classes)
-        {
-            using var embeddings = classifier.GetClassEmbeddings(label);
-            labels.AddRange(Enumerable.Repeat(label, (int)embeddings.shape[0]));
-            rows.AddRange(embeddings.contiguous().data<float>().ToArray());
-        }
-
-        var metric = classifier.Distance.Metric ?? throw new InvalidOperationException("The distance has no vector metric.");
-        OnnxBundle.Write(path, classifier.Encoder, classifier.Preprocessing, metric, classifier.Threshold, classifier.TopK,
-            classifier.Aggregation, labels, rows.ToArray());
-    }
+    public static void WriteBundle(string path, OneShotClassifier classifier) => classifier.ExportOnnx(path);
 
     /// <summary>A threshold in the middle of the widest gap between the sorted nearest distances (robust to float noise).</summary>
     public static double ThresholdInWidestGap(IReadOnlyList<double> distances)

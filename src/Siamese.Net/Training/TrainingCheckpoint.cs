@@ -56,7 +56,7 @@ public sealed record TrainingCheckpoint
     public required string Optimizer { get; init; }
 
     /// <summary>The initial learning rate of each optimizer parameter group (a resume must use the same).</summary>
-    public required IReadOnlyList<double> InitialLearningRates { get; init; }
+    public IReadOnlyList<double> InitialLearningRates { get; init; } = [];
 
     /// <summary>History of the finished epochs.</summary>
     public required IReadOnlyList<EpochRecord> History { get; init; }

@@ -175,7 +175,17 @@ public class SourcesTests : SourceTestBase
             }
         }
 
-        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 6, 2)).Should().Throw<InvalidOperationException>();
+        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 6, 2)).Should().Throw<ArgumentException>();
+        // The one-image class is never drawn: it could only be "paired" with itself.
+        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 5, 2)).Should().Throw<ArgumentException>()
+            .WithMessage("*4 of the 5 classes*one item can only pair it with itself*");
+        var withoutSingleton = new MPerClassBatchSource(ds, Store(), classesPerBatch: 4, imagesPerClass: 2, seed: 1, batchesPerEpoch: 5);
+        for (int b = 0; b < 5; b++)
+        {
+            using var batch = withoutSingleton.ReadBatch(0, b);
+            batch.Labels!.data<long>().ToArray().Should().NotContain(3, "class 3 has a single image");
+        }
+
         FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 2, 1)).Should().Throw<ArgumentOutOfRangeException>();
     }
 
