@@ -48,7 +48,7 @@ public sealed class CircleLoss : MetricLoss
     {
         var (positive, negative) = PairMasks(embeddings, labels, tuples);
         var s = LossMath.Cosine(LossMath.Working(embeddings));
-        var alphaPositive = (1 + Margin - s).clamp_min(0);
+        var alphaPositive = (1 + Margin - s).detach().clamp_min(0);
         var alphaNegative = (s + Margin).detach().clamp_min(0);
         var positiveLogits = alphaPositive * (s - (1 - Margin)) * -Gamma;
         var negativeLogits = alphaNegative * (s - Margin) * Gamma;
