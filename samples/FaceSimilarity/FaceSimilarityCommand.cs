@@ -7,7 +7,7 @@ using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
 using Siamese.Net.Losses;
-using Siamese.Net.Losses.Miners;
+using Siamese.Net.Miners;
 using Siamese.Net.Samples.Common.Cli;
 using Siamese.Net.Samples.Common.Data;
 using Siamese.Net.Samples.Common.Imaging;
@@ -87,13 +87,11 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         var trainer = new SiameseTrainer(new SiameseTrainerOptions
         {
             Epochs = recipe.Epochs,
-            LearningRate = recipe.LearningRate,
-            WeightDecay = recipe.WeightDecay,
-            Schedule = recipe.Cosine ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant,
-            MinLearningRate = recipe.LearningRate / 100,
+            Optimizer = KnownOptimizers.Adam(recipe.LearningRate, recipe.WeightDecay),
+            Scheduler = recipe.Cosine ? KnownSchedulers.Cosine(recipe.Epochs, recipe.LearningRate / 100) : null,
             Seed = settings.Seed,
             // Pairs: the validation ROC AUC. Episodes: their loss, since the few-way validation accuracy saturates at 1.
-            Monitor = recipe.Loss == LossChoice.Contrastive ? TrainingMetric.ValidationRocAuc : TrainingMetric.ValidationLoss,
+            Monitor = recipe.Loss == LossChoice.Contrastive ? MetricKeys.ValidationRocAuc : MetricKeys.ValidationLoss,
             KeepBest = true,
             LogEverySteps = 5,
         }, new ConsoleTrainerLogger(_console));

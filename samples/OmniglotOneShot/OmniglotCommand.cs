@@ -7,7 +7,7 @@ using Siamese.Net.Encoders;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Losses;
-using Siamese.Net.Losses.Miners;
+using Siamese.Net.Miners;
 using Siamese.Net.Training;
 using Siamese.Net.Samples.Common.Data;
 using Siamese.Net.Samples.Common.Imaging;
@@ -74,12 +74,10 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         var trainerOptions = new SiameseTrainerOptions
         {
             Epochs = plan.Epochs,
-            LearningRate = plan.LearningRate,
-            WeightDecay = 0,
-            Schedule = LearningRateSchedule.Cosine,
-            MinLearningRate = plan.LearningRate / 100,
+            Optimizer = KnownOptimizers.Adam(plan.LearningRate, weightDecay: 0),
+            Scheduler = KnownSchedulers.Cosine(plan.Epochs, plan.LearningRate / 100),
             Seed = settings.Seed,
-            Monitor = split.Validation is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationAccuracy,
+            Monitor = split.Validation is null ? MetricKeys.TrainingLoss : MetricKeys.ValidationNWayAccuracy,
             CheckpointDirectory = Path.Combine(output, "checkpoints"),
             LogEverySteps = 5,
         };
@@ -87,8 +85,8 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
             $"Model: {settings.Encoder} at {preprocessing.Width}x{preprocessing.Height}, {loss.GetName()}; {plan.Epochs} epochs x {plan.StepsPerEpoch} steps, lr {plan.LearningRate} (cosine)."));
 
         var result = settings.Encoder == EncoderChoice.Koch
-            ? TrainPairs(settings, plan, split, preprocessing, network, (PairLoss)loss, trainerOptions, cancellationToken)
-            : TrainMetric(settings, plan, split, preprocessing, network, (MetricLoss)loss, trainerOptions, cancellationToken);
+            ? TrainPairs(settings, plan, split, preprocessing, network, loss, trainerOptions, cancellationToken)
+            : TrainMetric(settings, plan, split, preprocessing, network, loss, trainerOptions, cancellationToken);
         var trainingTime = clock.Elapsed;
         foreach (var epoch in result.History.Where(e => e.Validation is not null))
         {
@@ -173,7 +171,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
             var progress = TrainerProgress.For(bar);
             if (split.Validation is null)
             {
-                return trainer.Fit(network, loss, training, (IBatchSource<LabelledBatch>?)null, progress, cancellationToken);
+                return trainer.Fit(network, loss, training, null, progress, cancellationToken);
             }
 
             var validation = new EpisodeSource(split.Validation, new ImageStore(preprocessing, cacheInMemory: true),
@@ -184,11 +182,11 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
 
     private TrainingResult TrainPairs(
         OmniglotSettings settings, TrainingPlan plan, AlphabetSplit split, ImagePreprocessing preprocessing,
-        SiameseNetwork network, PairLoss loss, SiameseTrainerOptions options, CancellationToken cancellationToken)
+        SiameseNetwork network, MetricLoss loss, SiameseTrainerOptions options, CancellationToken cancellationToken)
     {
         // Koch et al.: balanced same/different pairs with their affine distortions, 105x105, BCE on the L1 head.
         const int batchSize = 32;
-        var training = new BatchLoader<PairBatch>(
+        var training = new BatchLoader<LabelledBatch>(
             new BalancedPairSource(split.Train, new ImageStore(preprocessing),
                 new BatchOptions { BatchSize = batchSize, Seed = settings.Seed, Augmentation = ImageAugmentation.Koch },
                 pairsPerEpoch: plan.StepsPerEpoch * batchSize),
@@ -197,7 +195,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
             new BatchOptions { BatchSize = 64, Seed = settings.Seed + 1 }, pairsPerEpoch: plan.ValidationRuns * 8);
         var trainer = new SiameseTrainer(options with
         {
-            Monitor = validation is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationAccuracy,
+            Monitor = validation is null ? MetricKeys.TrainingLoss : MetricKeys.ValidationPairAccuracy,
         });
         return TrainingProgressBar.Run(_console, "Training (Koch pairs)", plan.Epochs, plan.StepsPerEpoch,
             bar => trainer.Fit(network, loss, training, validation, TrainerProgress.For(bar), cancellationToken));
@@ -213,7 +211,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         _ => new Conv4Encoder(new EncoderOptions { InputHeight = settings.EffectiveImageSize, InputWidth = settings.EffectiveImageSize }),
     };
 
-    private static nn.Module CreateLoss(OmniglotSettings settings) => settings.Encoder switch
+    private static MetricLoss CreateLoss(OmniglotSettings settings) => settings.Encoder switch
     {
         EncoderChoice.Koch => new BceHeadLoss(embeddingSize: 4096),
         _ when settings.Loss == LossChoice.Triplet => new TripletMarginLoss(settings.Margin, new BatchHardTripletMiner()),

@@ -97,7 +97,7 @@ public sealed class RotatedClassBatchSource : IBatchSource<LabelledBatch>, IDisp
         }
 
         var batch = new LabelledBatch(torch.cat(parts, 0).contiguous(), torch.tensor(labels));
-        scope.Detach(batch.Images, batch.ClassIds);
+        scope.Detach(batch.Disposables());
         return batch;
     }
 

@@ -9,7 +9,7 @@ namespace Siamese.Net.Samples.SignatureVerification;
 /// reshuffled, when it asks for as many or more). Batch <c>b</c> of epoch <c>e</c> depends only on (seed, e, b), so
 /// the trainer's resume and the background loader see the same batches.
 /// </summary>
-internal sealed class PairDrawSource : IndexedBatchSource<PairBatch>
+internal sealed class PairDrawSource : IndexedBatchSource<LabelledBatch>
 {
     private readonly ImagePair[] _pairs;
     private readonly ImageStore _images;
@@ -38,7 +38,7 @@ internal sealed class PairDrawSource : IndexedBatchSource<PairBatch>
 
     public override int BatchesPerEpoch => (_pairsPerEpoch + _batchSize - 1) / _batchSize;
 
-    protected override PairBatch BuildBatch(int epoch, int batchIndex)
+    protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
         int[] order = Order(epoch);
         int start = batchIndex * _batchSize;
@@ -54,10 +54,11 @@ internal sealed class PairDrawSource : IndexedBatchSource<PairBatch>
 
         var a = _images.LoadBatch(first, _augmentation, _augmentation is null ? null : Random(epoch, batchIndex, 0));
         var b = _images.LoadBatch(second, _augmentation, _augmentation is null ? null : Random(epoch, batchIndex, 1));
-        return new PairBatch(a, b, PairTargets.FromLabels(labels));
+        using var targets = PairTargets.FromLabels(labels);
+        return LabelledBatch.FromPairs(a, b, targets);
     }
 
-    protected override IEnumerable<IDisposable> BatchTensors(PairBatch batch) => [batch.First, batch.Second, batch.Targets.IsSame];
+    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
 
     private int[] Order(int epoch)
     {

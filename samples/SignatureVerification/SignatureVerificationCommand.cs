@@ -72,7 +72,7 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
         var augmentation = settings.NoAugment ? null : SignatureAugmentation(width);
         int pairsPerEpoch = settings.PairsPerEpoch ?? (location.IsEmbedded ? EmbeddedPairsPerEpoch : RealPairsPerEpoch);
         // --csv-share 1 keeps the tutorials' training data: the CSV pairs, each epoch a fresh draw without repetition.
-        IndexedBatchSource<PairBatch> train = settings.CsvShare >= 1
+        IndexedBatchSource<LabelledBatch> train = settings.CsvShare >= 1
             ? new PairDrawSource(data.Train, images, settings.BatchSize, pairsPerEpoch, settings.Seed, augmentation)
             : new WriterPairSource(data.Train, data.TrainWriterImages(location.Path), images, settings.BatchSize, pairsPerEpoch,
                 settings.Seed, settings.CsvShare, settings.OtherWriterShare, augmentation);
@@ -88,19 +88,18 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
         var trainer = new SiameseTrainer(new SiameseTrainerOptions
         {
             Epochs = epochs,
-            LearningRate = settings.LearningRate,
+            Optimizer = KnownOptimizers.Adam(settings.LearningRate),
             Seed = settings.Seed,
-            Monitor = TrainingMetric.ValidationEer,
+            Monitor = MetricKeys.ValidationEer,
             EarlyStoppingPatience = settings.Patience,
             // Validation on a handful of writers is noisy (±0.04 EER between epochs), too noisy to drive a plateau
             // schedule; a cosine decay settles the weights over the planned epochs and keep-best picks the epoch.
-            Schedule = LearningRateSchedule.Cosine,
-            MinLearningRate = settings.LearningRate / 100,
+            Scheduler = KnownSchedulers.Cosine(epochs, settings.LearningRate / 100),
             KeepBest = true,
             LogEverySteps = 5,
         });
 
-        var loader = new BatchLoader<PairBatch>(train, new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
+        var loader = new BatchLoader<LabelledBatch>(train, new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
         var result = TrainingProgressBar.Run(_console, "Training", epochs, train.BatchesPerEpoch, bar =>
             trainer.Fit(network, loss, loader, validation, TrainerProgress.For(bar), cancellationToken));
         foreach (var epoch in result.History)

@@ -13,7 +13,7 @@ namespace Siamese.Net.Samples.SignatureVerification;
 /// weights writers by the square of their signature count). Batch <c>b</c> of epoch <c>e</c> depends only on (seed, e, b), so resume and the background loader see the
 /// same batches.
 /// </summary>
-internal sealed class WriterPairSource : IndexedBatchSource<PairBatch>
+internal sealed class WriterPairSource : IndexedBatchSource<LabelledBatch>
 {
     private readonly ImagePair[] _csvPairs;
     private readonly WriterImages[] _writers;
@@ -80,7 +80,7 @@ internal sealed class WriterPairSource : IndexedBatchSource<PairBatch>
         return plan;
     }
 
-    protected override PairBatch BuildBatch(int epoch, int batchIndex)
+    protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
         var plan = PlanBatch(epoch, batchIndex);
         var first = plan.Select(p => p.First).ToArray();
@@ -88,10 +88,11 @@ internal sealed class WriterPairSource : IndexedBatchSource<PairBatch>
         var labels = plan.Select(p => p.Label).ToArray();
         var a = _images.LoadBatch(first, _augmentation, _augmentation is null ? null : Random(epoch, batchIndex, 1));
         var b = _images.LoadBatch(second, _augmentation, _augmentation is null ? null : Random(epoch, batchIndex, 2));
-        return new PairBatch(a, b, PairTargets.FromLabels(labels));
+        using var targets = PairTargets.FromLabels(labels);
+        return LabelledBatch.FromPairs(a, b, targets);
     }
 
-    protected override IEnumerable<IDisposable> BatchTensors(PairBatch batch) => [batch.First, batch.Second, batch.Targets.IsSame];
+    protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
 
 #pragma warning disable CA5394 // Not security: reproducible sampling and augmentation.
     private (string, string, PairLabel) Csv(Random random)

@@ -1,3 +1,4 @@
+using Siamese.Net.Tests.TestSupport;
 using Siamese.Net.Encoders;
 using Siamese.Net.Losses;
 using TorchSharp;
@@ -56,7 +57,7 @@ public sealed class NetworkPrecisionTests(ITestOutputHelper output)
         var before = network.parameters().First().detach().clone();
 
         var (a, b) = network.EmbedPair(first, second);
-        var value = loss.Compute(a, b, targets);
+        var value = loss.ComputePairs(a, b, targets);
         value.dtype.Should().Be(ScalarType.Float32);
         value.backward();
         optimizer.step();

@@ -54,7 +54,7 @@ public sealed class ReadmeQuickStartTests : IDisposable
 
         using var network = new SiameseNetwork(new FaceSimilarityNet());
         using var loss = new ContrastiveLoss(margin: 2.0);
-        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, LearningRate = 5e-4 });
+        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Optimizer = KnownOptimizers.Adam(5e-4) });
         TrainingResult result = trainer.Fit(network, loss, trainPairs, validationPairs);
 
         var threshold = ThresholdCalibration.AtEqualErrorRate(PairVerifier.Score(network, validationPairs));

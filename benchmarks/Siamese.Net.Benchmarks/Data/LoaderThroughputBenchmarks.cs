@@ -26,7 +26,7 @@ public class LoaderThroughputBenchmarks
     private const int ImagesPerEpoch = PairsPerEpoch * 2;
 
     private string? _tempFolder;
-    private BatchLoader<PairBatch> _loader = null!;
+    private BatchLoader<LabelledBatch> _loader = null!;
     private int _epoch;
     private long _imagesRead;
     private TimeSpan _cpuAtSetup;
@@ -47,7 +47,7 @@ public class LoaderThroughputBenchmarks
             Augmentation = ImageAugmentation.Koch with { ComponentProbability = 1 },
         };
         var source = new BalancedPairSource(dataset, images, options, PairsPerEpoch);
-        _loader = new BatchLoader<PairBatch>(source, new BatchLoaderOptions { WorkerCount = Workers, PrefetchBatches = 4 });
+        _loader = new BatchLoader<LabelledBatch>(source, new BatchLoaderOptions { WorkerCount = Workers, PrefetchBatches = 4 });
         _cpuAtSetup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     }
 

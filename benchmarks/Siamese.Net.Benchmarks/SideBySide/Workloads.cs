@@ -3,7 +3,7 @@ using Siamese.Net.Benchmarks.Training;
 using Siamese.Net.Encoders;
 using Siamese.Net.Inference;
 using Siamese.Net.Losses;
-using Siamese.Net.Losses.Miners;
+using Siamese.Net.Miners;
 using Adam = TorchSharp.Modules.Adam;
 using static TorchSharp.torch;
 
@@ -96,19 +96,18 @@ internal static class Workloads
         return (run, new Disposables(network, loss, optimizer, pairs));
     }
 
-    private static (Action, IDisposable) PairLossWorkload(PairLoss loss)
+    private static (Action, IDisposable) PairLossWorkload(MetricLoss loss)
     {
         var generator = new Generator(2);
-        var first = randn([32, 128], generator: generator);
-        var second = randn([32, 128], generator: generator);
-        var targets = PairTargets.FromLabels(Enumerable.Range(0, 32).Select(i => i % 2 == 0 ? PairLabel.Same : PairLabel.Different).ToArray());
+        var embeddings = randn([64, 128], generator: generator);
+        using var targets = PairTargets.FromLabels(Enumerable.Range(0, 32).Select(i => i % 2 == 0 ? PairLabel.Same : PairLabel.Different).ToArray());
+        var pairs = PairTuples.FromPairTargets(targets);
         return (() =>
         {
             using var scope = NewDisposeScope();
-            var a = first.detach().requires_grad_();
-            var b = second.detach().requires_grad_();
-            loss.Compute(a, b, targets).backward();
-        }, new Disposables(loss, first, second, targets));
+            var e = embeddings.detach().requires_grad_();
+            loss.Compute(e, null, pairs).backward();
+        }, new Disposables(loss, embeddings, pairs));
     }
 
     private static (Action, IDisposable) TripletWorkload()

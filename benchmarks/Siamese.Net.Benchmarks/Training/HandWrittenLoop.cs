@@ -11,7 +11,7 @@ namespace Siamese.Net.Benchmarks.Training;
 /// </summary>
 internal static class HandWrittenLoop
 {
-    public static void Steps(SiameseNetwork network, PairLoss loss, Adam optimizer, IEnumerable<PairBatch> batches)
+    public static void Steps(SiameseNetwork network, MetricLoss loss, Adam optimizer, IEnumerable<LabelledBatch> batches)
     {
         network.train();
         foreach (var batch in batches)
@@ -20,14 +20,14 @@ internal static class HandWrittenLoop
             using (NewDisposeScope())
             {
                 optimizer.zero_grad();
-                var (first, second) = network.EmbedPair(batch.First, batch.Second);
-                var value = loss.Compute(first, second, batch.Targets);
+                var embeddings = network.call(batch.Images);
+                var value = loss.Compute(embeddings, batch.Labels, batch.Tuples);
                 value.backward();
                 optimizer.step();
             }
         }
     }
 
-    public static Adam Adam(SiameseNetwork network, PairLoss loss) =>
+    public static Adam Adam(SiameseNetwork network, MetricLoss loss) =>
         new(network.parameters().Concat(loss.parameters()), lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 5e-4, amsgrad: false, maximize: false);
 }

@@ -7,7 +7,7 @@ namespace Siamese.Net.Benchmarks.Training;
 /// Pre-generated random pairs: each batch is a fresh copy of the same data (the trainer owns and disposes batches),
 /// so the benchmark measures training, not data generation or decoding.
 /// </summary>
-internal sealed class InMemoryPairs : IBatchSource<PairBatch>, IDisposable
+internal sealed class InMemoryPairs : IBatchSource<LabelledBatch>, IDisposable
 {
     private readonly Tensor _first;
     private readonly Tensor _second;
@@ -24,7 +24,7 @@ internal sealed class InMemoryPairs : IBatchSource<PairBatch>, IDisposable
 
     public int BatchesPerEpoch { get; }
 
-    public IEnumerable<PairBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    public IEnumerable<LabelledBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
     {
         for (int i = 0; i < BatchesPerEpoch; i++)
         {
@@ -32,7 +32,11 @@ internal sealed class InMemoryPairs : IBatchSource<PairBatch>, IDisposable
         }
     }
 
-    public PairBatch Next() => new(_first.clone(), _second.clone(), PairTargets.FromLabels(_labels));
+    public LabelledBatch Next()
+    {
+        using var targets = PairTargets.FromLabels(_labels);
+        return LabelledBatch.FromPairs(_first, _second, targets);
+    }
 
     public void Dispose()
     {

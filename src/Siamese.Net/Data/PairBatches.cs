@@ -1,5 +1,3 @@
-using Siamese.Net.Losses;
-using static TorchSharp.torch;
 
 namespace Siamese.Net.Data;
 
@@ -12,6 +10,6 @@ internal static class PairBatches
         var a = images.LoadBatch(first, aug, aug is null ? null : SeedMixer.Random(options.Seed, 0xA06, epoch, batchIndex, 0));
         var b = images.LoadBatch(second, aug, aug is null ? null : SeedMixer.Random(options.Seed, 0xA06, epoch, batchIndex, 1));
         using var targets = PairTargets.FromLabels(labels);
-        return new LabelledBatch(cat([a, b], 0), null, PairTuples.FromPairTargets(targets));
+        return LabelledBatch.FromPairs(a, b, targets);
     }
 }

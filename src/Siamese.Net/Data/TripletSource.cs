@@ -69,7 +69,7 @@ public sealed class TripletSource : IndexedBatchSource<LabelledBatch>
             tensors[k] = _images.LoadBatch(paths[k], aug, aug is null ? null : SeedMixer.Random(_options.Seed, 0xA07, epoch, batchIndex, k));
         }
 
-        return new LabelledBatch(TorchSharp.torch.cat(tensors, 0), null, Losses.TripletTuples.Packaged(count));
+        return LabelledBatch.FromTriplets(tensors[0], tensors[1], tensors[2]);
     }
 
     /// <inheritdoc />

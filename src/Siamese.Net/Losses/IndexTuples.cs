@@ -25,6 +25,10 @@ public abstract record IndexTuples : IDisposable
     /// <returns>The same tuples on <paramref name="device"/>.</returns>
     public abstract IndexTuples ToDevice(Device device);
 
+    /// <summary>The index tensors these tuples own (what a batch source detaches from its building scope).</summary>
+    /// <returns>The tensors.</returns>
+    public abstract IEnumerable<Tensor> Tensors();
+
     /// <inheritdoc />
     public abstract void Dispose();
 }

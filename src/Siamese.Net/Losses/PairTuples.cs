@@ -76,6 +76,9 @@ public sealed record PairTuples(Tensor PositiveFirst, Tensor PositiveSecond, Ten
         new PairTuples(PositiveFirst.to(device), PositiveSecond.to(device), NegativeFirst.to(device), NegativeSecond.to(device));
 
     /// <inheritdoc />
+    public override IEnumerable<Tensor> Tensors() => [PositiveFirst, PositiveSecond, NegativeFirst, NegativeSecond];
+
+    /// <inheritdoc />
     public override void Dispose()
     {
         PositiveFirst.Dispose();

@@ -58,6 +58,9 @@ public sealed record TripletTuples(Tensor Anchors, Tensor Positives, Tensor Nega
     public override IndexTuples ToDevice(Device device) => new TripletTuples(Anchors.to(device), Positives.to(device), Negatives.to(device));
 
     /// <inheritdoc />
+    public override IEnumerable<Tensor> Tensors() => [Anchors, Positives, Negatives];
+
+    /// <inheritdoc />
     public override void Dispose()
     {
         Anchors.Dispose();

@@ -17,7 +17,7 @@ public sealed class RotatedClassBatchSourceTests
         using var batch = source.ReadBatch(epoch: 1, batchIndex: 2);
 
         batch.Images.shape.Should().Equal(24, 1, 4, 4);
-        var labels = batch.ClassIds.data<long>().ToArray();
+        var labels = batch.Labels!.data<long>().ToArray();
         labels.Distinct().Should().HaveCount(12, "all 3 characters x 4 rotations fit in one batch");
         for (int i = 0; i < labels.Length; i++)
         {
@@ -42,8 +42,8 @@ public sealed class RotatedClassBatchSourceTests
         var second = b.ReadEpoch(2, CancellationToken.None).ToList();
         using var other = a.ReadBatch(3, 0);
 
-        first.Zip(second).Should().OnlyContain(p => Same(p.First.Images, p.Second.Images) && Same(p.First.ClassIds, p.Second.ClassIds));
-        Same(other.ClassIds, first[0].ClassIds).Should().BeFalse("another epoch draws other classes");
+        first.Zip(second).Should().OnlyContain(p => Same(p.First.Images, p.Second.Images) && Same(p.First.Labels!, p.Second.Labels!));
+        Same(other.Labels!, first[0].Labels!).Should().BeFalse("another epoch draws other classes");
         foreach (var batch in first.Concat(second))
         {
             batch.Dispose();

@@ -78,7 +78,7 @@ public sealed class TrainingProgressBarTests
             LearningRate = 1e-3,
             Duration = TimeSpan.FromSeconds(8),
             IsBest = true,
-            Validation = new ValidationMetrics { Loss = 0.25, RocAuc = 0.97, Eer = 0.05, Accuracy = 0.9, Count = 64 },
+            Validation = new ValidationMetrics { Loss = 0.25, RocAuc = 0.97, Eer = 0.05, PairAccuracy = 0.9, Count = 64 },
         };
 
         TrainingProgressBar.Run(console, "Training", totalEpochs: 2, stepsPerEpoch: 4, bar =>

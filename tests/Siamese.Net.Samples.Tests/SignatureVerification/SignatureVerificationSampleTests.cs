@@ -1,3 +1,4 @@
+using Siamese.Net.Losses;
 using System.Globalization;
 using Siamese.Net.Samples.Common.Cli;
 using Siamese.Net.Samples.Common.Synthetic;
@@ -125,9 +126,9 @@ public sealed class SignatureVerificationSampleTests
         using (var batch = source.ReadBatch(0, 1))
         using (var again = source.ReadBatch(0, 1))
         {
-            batch.First.shape.Should().Equal(16, 1, 16, 32);
-            batch.First.allclose(again.First, rtol: 0, atol: 0).Should().BeTrue("a batch depends only on (seed, epoch, index)");
-            batch.Targets.IsSame.sum().item<long>().Should().Be(8, "folder pairs alternate same and different");
+            batch.Images.shape.Should().Equal(32, 1, 16, 32);
+            batch.Images.allclose(again.Images, rtol: 0, atol: 0).Should().BeTrue("a batch depends only on (seed, epoch, index)");
+            batch.Tuples.Should().BeOfType<PairTuples>().Which.PositiveCount.Should().Be(8, "folder pairs alternate same and different");
         }
 
         var genuine = writers.SelectMany(w => w.Genuine.Select(g => (g, w.Writer))).ToDictionary(x => x.g, x => x.Writer);

@@ -1,3 +1,4 @@
+using Siamese.Net.Tests.TestSupport;
 using System.Collections.Concurrent;
 using Siamese.Net.Data;
 using Siamese.Net.Imaging;
@@ -72,14 +73,14 @@ public class BatchLoaderTests : SourceTestBase
         var options = new BatchOptions { BatchSize = 4, Seed = 11, Augmentation = ImageAugmentation.Koch with { ComponentProbability = 1 } };
         var source = new BalancedPairSource(ds, Store(), options, 22);
         var expected = source.ReadEpoch(2).ToList();
-        var loader = new BatchLoader<PairBatch>(source, new BatchLoaderOptions { WorkerCount = workers, PrefetchBatches = 3 });
+        var loader = new BatchLoader<LabelledBatch>(source, new BatchLoaderOptions { WorkerCount = workers, PrefetchBatches = 3 });
         var actual = loader.ReadEpoch(2).ToList();
         actual.Should().HaveCount(expected.Count);
         for (int i = 0; i < expected.Count; i++)
         {
-            actual[i].First.allclose(expected[i].First, rtol: 0, atol: 0).Should().BeTrue($"batch {i} first");
-            actual[i].Second.allclose(expected[i].Second, rtol: 0, atol: 0).Should().BeTrue($"batch {i} second");
-            actual[i].Targets.ToLabels().Should().Equal(expected[i].Targets.ToLabels());
+            actual[i].First().allclose(expected[i].First(), rtol: 0, atol: 0).Should().BeTrue($"batch {i} first");
+            actual[i].Second().allclose(expected[i].Second(), rtol: 0, atol: 0).Should().BeTrue($"batch {i} second");
+            actual[i].PairLabels().Should().Equal(expected[i].PairLabels());
         }
 
         foreach (var b in expected.Concat(actual))

@@ -82,7 +82,7 @@ public class SharedDatasetIntegrationTests
 
         var store = new ImageStore(new ImagePreprocessing { Width = 220, Height = 155, PadToAspect = true, Invert = true, ResizeMode = ResizeMode.Area });
         using var batch = new PairListSource(pairs, store, new BatchOptions { BatchSize = 4, Seed = 1 }).ReadBatch(0, 0);
-        batch.First.shape.Should().Equal(4, 1, 155, 220);
-        batch.First.mean().item<float>().Should().BeLessThan(0.5f, "inverted signatures are mostly dark background");
+        batch.First().shape.Should().Equal(4, 1, 155, 220);
+        batch.First().mean().item<float>().Should().BeLessThan(0.5f, "inverted signatures are mostly dark background");
     }
 }

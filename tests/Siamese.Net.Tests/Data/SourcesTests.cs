@@ -18,9 +18,9 @@ public class SourcesTests : SourceTestBase
         {
             using (batch)
             {
-                var labels = batch.Targets.ToLabels();
-                var first = Identify(batch.First);
-                var second = Identify(batch.Second);
+                var labels = batch.PairLabels();
+                var first = Identify(batch.First());
+                var second = Identify(batch.Second());
                 labels.Count(l => l == PairLabel.Same).Should().BeInRange(labels.Length / 2, (labels.Length / 2) + 1);
                 for (int i = 0; i < labels.Length; i++)
                 {
@@ -45,9 +45,9 @@ public class SourcesTests : SourceTestBase
         using var a0 = a.ReadBatch(0, 0);
         using var b0 = b.ReadBatch(0, 0);
         using var a1 = a.ReadBatch(1, 0);
-        a0.First.allclose(b0.First, rtol: 0, atol: 0).Should().BeTrue("streaming and cached reads must agree exactly");
-        a0.Second.allclose(b0.Second, rtol: 0, atol: 0).Should().BeTrue();
-        a0.First.allclose(a1.First, rtol: 0, atol: 0).Should().BeFalse();
+        a0.First().allclose(b0.First(), rtol: 0, atol: 0).Should().BeTrue("streaming and cached reads must agree exactly");
+        a0.Second().allclose(b0.Second(), rtol: 0, atol: 0).Should().BeTrue();
+        a0.First().allclose(a1.First(), rtol: 0, atol: 0).Should().BeFalse();
     }
 
     [Fact]
@@ -83,9 +83,9 @@ public class SourcesTests : SourceTestBase
             {
                 using (batch)
                 {
-                    var f = Identify(batch.First);
-                    var s = Identify(batch.Second);
-                    var l = batch.Targets.ToLabels();
+                    var f = Identify(batch.First());
+                    var s = Identify(batch.Second());
+                    var l = batch.PairLabels();
                     for (int i = 0; i < l.Length; i++)
                     {
                         (f[i].Class == s[i].Class).Should().Be(l[i] == PairLabel.Same);
@@ -104,7 +104,7 @@ public class SourcesTests : SourceTestBase
 
         var ordered = new PairListSource(pairs, Store(), new BatchOptions { BatchSize = 5 }, shuffle: false);
         using var all = ordered.ReadBatch(3, 0);
-        all.Targets.ToLabels().Should().Equal(pairs.Select(p => p.Label));
+        all.PairLabels().Should().Equal(pairs.Select(p => p.Label));
     }
 
     [Fact]
@@ -113,9 +113,9 @@ public class SourcesTests : SourceTestBase
         var ds = Folders([2, 3, 1]);
         var source = new TripletSource(ds, Store(), new BatchOptions { BatchSize = 16, Seed = 2 }, 16);
         using var batch = source.ReadBatch(0, 0);
-        var a = Identify(batch.Anchor);
-        var p = Identify(batch.Positive);
-        var n = Identify(batch.Negative);
+        var a = Identify(batch.TripletPart(0));
+        var p = Identify(batch.TripletPart(1));
+        var n = Identify(batch.TripletPart(2));
         for (int i = 0; i < 16; i++)
         {
             p[i].Class.Should().Be(a[i].Class);
@@ -136,7 +136,7 @@ public class SourcesTests : SourceTestBase
             using (batch)
             {
                 batch.Images.shape.Should().Equal(batch.Count, 1, 8, 8);
-                var ids = batch.ClassIds.data<long>().ToArray();
+                var ids = batch.Labels!.data<long>().ToArray();
                 var who = Identify(batch.Images);
                 for (int i = 0; i < ids.Length; i++)
                 {
@@ -157,7 +157,7 @@ public class SourcesTests : SourceTestBase
         for (int b = 0; b < 6; b++)
         {
             using var batch = source.ReadBatch(0, b);
-            var ids = batch.ClassIds.data<long>().ToArray();
+            var ids = batch.Labels!.data<long>().ToArray();
             ids.Should().HaveCount(12);
             var groups = ids.Select((id, i) => (id, i)).GroupBy(x => x.id).ToList();
             groups.Should().HaveCount(3);
@@ -213,7 +213,7 @@ public class SourcesTests : SourceTestBase
     {
         var ds = Folders([3, 3], mixedSizes: true);
         using var batch = new BalancedPairSource(ds, Store(), new BatchOptions { BatchSize = 8 }, 8).ReadBatch(0, 0);
-        batch.First.shape.Should().Equal(8, 1, 8, 8);
+        batch.First().shape.Should().Equal(8, 1, 8, 8);
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public class SourcesTests : SourceTestBase
 
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var batch = source.ReadBatch(0, 1);
-        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before + 3, "First, Second and the targets");
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before + 5, "the images and the four pair-index tensors");
         batch.Dispose();
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
     }

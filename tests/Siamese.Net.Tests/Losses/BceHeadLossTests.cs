@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Siamese.Net.Losses;
+using Siamese.Net.Reducers;
+using Siamese.Net.Tests.TestSupport;
 using Siamese.Net.Tests.Reference;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,9 +12,9 @@ public sealed class BceHeadLossTests
 {
     private static readonly JsonElement Ref = ReferenceData.Load("losses.json").GetProperty("bce_head");
 
-    private static BceHeadLoss CreateWithReferenceWeights(Reduction reduction)
+    private static BceHeadLoss CreateWithReferenceWeights(IReducer reducer)
     {
-        var loss = new BceHeadLoss(4, reduction);
+        var loss = new BceHeadLoss(4, reducer);
         using var noGrad = no_grad();
         var parameters = loss.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         using var w = Ref.GetProperty("weight").Floats(1, 4);
@@ -23,24 +25,25 @@ public sealed class BceHeadLossTests
     }
 
     [Theory]
-    [InlineData(Reduction.Mean, "mean")]
-    [InlineData(Reduction.Sum, "sum")]
-    [InlineData(Reduction.None, "none")]
-    public void Value_and_gradients_match_PyTorch(Reduction reduction, string key)
+    [InlineData("mean")]
+    [InlineData("sum")]
+    [InlineData("none")]
+    public void Value_and_gradients_match_PyTorch(string key)
     {
         using var scope = NewDisposeScope();
-        using var loss = CreateWithReferenceWeights(reduction);
+        using var loss = CreateWithReferenceWeights(key switch { "mean" => KnownReducers.Mean, "sum" => KnownReducers.Sum, _ => KnownReducers.None });
         var first = Ref.GetProperty("first").Floats(6, 4).requires_grad_();
         var second = Ref.GetProperty("second").Floats(6, 4).requires_grad_();
         using var targets = PairTargets.FromLabels(Ref.GetProperty("same").EnumerateArray()
             .Select(e => e.GetBoolean() ? PairLabel.Same : PairLabel.Different).ToArray());
         var expected = Ref.GetProperty(key);
 
-        var value = loss.Compute(first, second, targets);
+        var value = loss.ComputePairs(first, second, targets);
         value.sum().backward();
 
         var parameters = loss.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        value.ShouldBeClose(expected.GetProperty("value").Doubles(), 1e-5, 1e-5);
+        var expectedValue = expected.GetProperty("value").Doubles();
+        value.ShouldBeClose(key == "none" ? expectedValue.InItemOrder(targets) : expectedValue, 1e-5, 1e-5);
         first.grad!.ShouldBeClose(expected.GetProperty("grad_first").Doubles(), 1e-5, 1e-5);
         second.grad!.ShouldBeClose(expected.GetProperty("grad_second").Doubles(), 1e-5, 1e-5);
         parameters["out.weight"].grad!.ShouldBeClose(expected.GetProperty("grad_weight").Doubles(), 1e-5, 1e-5);
@@ -51,7 +54,7 @@ public sealed class BceHeadLossTests
     public void Logits_and_same_probability_match_PyTorch()
     {
         using var scope = NewDisposeScope();
-        using var loss = CreateWithReferenceWeights(Reduction.Mean);
+        using var loss = CreateWithReferenceWeights(KnownReducers.Mean);
         var first = Ref.GetProperty("first").Floats(6, 4);
         var second = Ref.GetProperty("second").Floats(6, 4);
 
@@ -75,7 +78,7 @@ public sealed class BceHeadLossTests
         using var scope = NewDisposeScope();
         using var loss = new BceHeadLoss(4);
 
-        loss.Invoking(l => l.SameProbability(zeros(2, 5), zeros(2, 5))).Should().Throw<ArgumentException>().WithMessage("*[N, 4]*[2, 5]*");
+        loss.Invoking(l => l.SameProbability(zeros(2, 5), zeros(2, 5))).Should().Throw<ArgumentException>().WithMessage("*4-dimensional*[2, 5]*");
         FluentActions.Invoking(() => new BceHeadLoss(0)).Should().Throw<ArgumentOutOfRangeException>();
     }
 }

@@ -78,6 +78,6 @@ public sealed class PrototypicalLossTests
 
         var act = () => loss.Compute(embeddings, labels);
 
-        act.Should().Throw<ArgumentException>().WithParameterName("classIds");
+        act.Should().Throw<ArgumentException>().WithParameterName("labels");
     }
 }

@@ -1,6 +1,7 @@
 using Siamese.Net.Encoders;
 using Siamese.Net.Losses;
-using Siamese.Net.Losses.Miners;
+using Siamese.Net.Miners;
+using Siamese.Net.Tests.TestSupport;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -74,7 +75,7 @@ public sealed class TrainingTests(ITestOutputHelper output)
             using var targets = PairTargets.FromSameMask(ca.eq(cb));
             var (ea, eb) = net.EmbedPair(a, b);
             optimizer.zero_grad();
-            loss.Compute(ea, eb, targets).backward();
+            loss.ComputePairs(ea, eb, targets).backward();
             optimizer.step();
         }
 
@@ -121,7 +122,7 @@ public sealed class TrainingTests(ITestOutputHelper output)
             using var targets = PairTargets.FromSameMask(ca.eq(cb));
             var (ea, eb) = net.EmbedPair(a, b);
             optimizer.zero_grad();
-            head.Compute(ea, eb, targets).backward();
+            head.ComputePairs(ea, eb, targets).backward();
             optimizer.step();
         }
 

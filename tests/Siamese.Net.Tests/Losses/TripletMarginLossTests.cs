@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Siamese.Net.Distances;
 using Siamese.Net.Losses;
-using Siamese.Net.Losses.Miners;
+using Siamese.Net.Miners;
+using Siamese.Net.Reducers;
 using Siamese.Net.Tests.Reference;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,10 +18,10 @@ public sealed class TripletMarginLossTests
 
     private static Tensor LineClasses() => tensor(new long[] { 0, 0, 1, 1, 2 });
 
-    private static (long, long, long)[] Mine(ITripletMiner miner, Tensor embeddings, Tensor classIds, double margin)
+    private static (long, long, long)[] Mine(IMiner miner, Tensor embeddings, Tensor classIds)
     {
-        using var d = new EuclideanDistance().Matrix(embeddings, embeddings);
-        using var triplets = miner.Mine(d, classIds, margin);
+        using var mined = miner.Mine(embeddings, classIds, new EuclideanDistance());
+        using var triplets = mined.ToTriplets();
         return triplets.ToList().Select(t => (t.Anchor, t.Positive, t.Negative)).ToArray();
     }
 
@@ -30,7 +31,7 @@ public sealed class TripletMarginLossTests
         using var scope = NewDisposeScope();
 
         // d(0,1)=1, d(0,2)=1.5, d(1,2)=0.5, d(1,3)=3, d(2,3)=2.5, d(0,3)=4; anchor 4 has no positive.
-        Mine(new BatchHardTripletMiner(), LineEmbeddings(), LineClasses(), 1.0)
+        Mine(new BatchHardTripletMiner(), LineEmbeddings(), LineClasses())
             .Should().BeEquivalentTo(new[] { (0L, 1L, 2L), (1L, 0L, 2L), (2L, 3L, 1L), (3L, 2L, 1L) });
     }
 
@@ -41,7 +42,7 @@ public sealed class TripletMarginLossTests
 
         // (0,1): d_ap 1, band (1, 2) holds 2 at 1.5. (1,0): 2 is at 0.5 (hard), 3 at 3 (easy): none.
         // (2,3): d_ap 2.5, band (2.5, 3.5) is empty (0 at 1.5, 1 at 0.5 are hard). (3,2): 1 at 3 is in the band.
-        Mine(new SemiHardTripletMiner(), LineEmbeddings(), LineClasses(), 1.0)
+        Mine(new SemiHardTripletMiner(), LineEmbeddings(), LineClasses())
             .Should().BeEquivalentTo(new[] { (0L, 1L, 2L), (3L, 2L, 1L) });
     }
 
@@ -50,8 +51,8 @@ public sealed class TripletMarginLossTests
     {
         using var scope = NewDisposeScope();
 
-        Mine(new BatchAllTripletMiner(activeOnly: false), LineEmbeddings(), LineClasses(), 1.0).Should().HaveCount(12);
-        Mine(new BatchAllTripletMiner(), LineEmbeddings(), LineClasses(), 1.0)
+        Mine(new BatchAllTripletMiner(activeOnly: false), LineEmbeddings(), LineClasses()).Should().HaveCount(12);
+        Mine(new BatchAllTripletMiner(), LineEmbeddings(), LineClasses())
             .Should().BeEquivalentTo(new[] { (0L, 1L, 2L), (1L, 0L, 2L), (2L, 3L, 0L), (2L, 3L, 1L), (3L, 2L, 1L) });
     }
 
@@ -67,12 +68,12 @@ public sealed class TripletMarginLossTests
 
     public static TheoryData<string> MinerNames => new() { "batch_all_active", "batch_all", "batch_hard", "semi_hard" };
 
-    private static ITripletMiner CreateMiner(string name) => name switch
+    private static IMiner CreateMiner(string name, double margin) => name switch
     {
-        "batch_all_active" => new BatchAllTripletMiner(),
-        "batch_all" => new BatchAllTripletMiner(activeOnly: false),
+        "batch_all_active" => new BatchAllTripletMiner(margin: margin),
+        "batch_all" => new BatchAllTripletMiner(activeOnly: false, margin: margin),
         "batch_hard" => new BatchHardTripletMiner(),
-        "semi_hard" => new SemiHardTripletMiner(),
+        "semi_hard" => new SemiHardTripletMiner(margin),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -85,23 +86,23 @@ public sealed class TripletMarginLossTests
         var expected = data.GetProperty(minerName);
         double margin = data.GetProperty("margin").GetDouble();
         var classIds = tensor(data.GetProperty("class_ids").Longs());
-        var miner = CreateMiner(minerName);
+        var miner = CreateMiner(minerName, margin);
 
-        var mined = Mine(miner, data.GetProperty("embeddings").Floats(9, 3), classIds, margin);
+        var mined = Mine(miner, data.GetProperty("embeddings").Floats(9, 3), classIds);
         var expectedTriplets = expected.GetProperty("triplets").EnumerateArray()
             .Select(t => t.Longs()).Select(t => (t[0], t[1], t[2])).ToArray();
         mined.Should().BeEquivalentTo(expectedTriplets);
 
-        foreach (var (reduction, key) in new[] { (Reduction.Mean, "mean"), (Reduction.Sum, "sum") })
+        foreach (var (reducer, key) in new[] { (KnownReducers.Mean, "mean"), (KnownReducers.Sum, "sum") })
         {
             var embeddings = data.GetProperty("embeddings").Floats(9, 3).requires_grad_();
-            var value = new TripletMarginLoss(margin, miner, reduction: reduction).Compute(embeddings, classIds);
+            var value = new TripletMarginLoss(margin, miner, reducer: reducer).Compute(embeddings, classIds);
             value.backward();
             value.ShouldBeClose(expected.GetProperty(key).GetProperty("value").GetDouble(), 1e-5, 1e-5, key);
             embeddings.grad!.ShouldBeClose(expected.GetProperty(key).GetProperty("grad").Doubles(), 1e-5, 1e-5, key);
         }
 
-        var perTriplet = new TripletMarginLoss(margin, miner, reduction: Reduction.None)
+        var perTriplet = new TripletMarginLoss(margin, miner, reducer: KnownReducers.None)
             .Compute(data.GetProperty("embeddings").Floats(9, 3), classIds);
         perTriplet.shape.Should().Equal(expectedTriplets.Length);
     }
@@ -115,7 +116,9 @@ public sealed class TripletMarginLossTests
         var p = data.GetProperty("positives").Floats(5, 4).requires_grad_();
         var n = data.GetProperty("negatives").Floats(5, 4).requires_grad_();
 
-        var value = new TripletMarginLoss(1.0).ComputeTriplets(a, p, n);
+        // Given triplets are a batch of 3T images laid out as anchors, positives, negatives, with their packaged tuples.
+        using var tuples = TripletTuples.Packaged(5);
+        var value = new TripletMarginLoss(1.0).Compute(cat([a, p, n], 0), null, tuples);
         value.backward();
 
         value.ShouldBeClose(data.GetProperty("value").GetDouble(), 1e-5, 1e-5);
@@ -150,5 +153,16 @@ public sealed class TripletMarginLossTests
         loss.Invoking(l => l.Compute(zeros(4), tensor(new long[] { 0, 1, 2, 3 }))).Should().Throw<ArgumentException>().WithMessage("*[N, D]*[4]*");
         loss.Invoking(l => l.Compute(zeros(4, 3), zeros(4))).Should().Throw<ArgumentException>().WithMessage("*integer*");
         FluentActions.Invoking(() => new TripletMarginLoss(-0.1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("margin");
+    }
+
+    [Fact]
+    public void Given_pairs_are_converted_to_triplets_that_share_an_anchor()
+    {
+        using var scope = NewDisposeScope();
+        var embeddings = tensor(new float[] { 0, 1, 3 }).reshape(3, 1);
+        // Positive pair (0, 1), negative pair (0, 2): one triplet (0, 1, 2) with loss max(0, 1 - 3 + 2.5) = 0.5.
+        using var pairs = new PairTuples(tensor(new long[] { 0 }), tensor(new long[] { 1 }), tensor(new long[] { 0 }), tensor(new long[] { 2 }));
+
+        new TripletMarginLoss(2.5).Compute(embeddings, null, pairs).ShouldBeClose(0.5, 1e-5);
     }
 }

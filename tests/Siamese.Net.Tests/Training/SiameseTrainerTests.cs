@@ -3,7 +3,7 @@ using Siamese.Net.Data;
 using Siamese.Net.Distances;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Losses;
-using Siamese.Net.Losses.Miners;
+using Siamese.Net.Miners;
 using Siamese.Net.Tests.TestSupport;
 using Siamese.Net.Training;
 using TorchSharp;
@@ -21,7 +21,7 @@ public sealed class SiameseTrainerTests
     {
         using var network = TinyEncoder.Create();
         using var loss = new ContrastiveLoss(margin: 2.0);
-        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 4, LearningRate = 1e-2 });
+        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 4, Optimizer = KnownOptimizers.Adam(1e-2) });
         var before = TinyEncoder.Weights(network);
 
         var result = trainer.Fit(network, loss, new SyntheticPairSource(Classes, batches: 10), new SyntheticPairSource(Classes, batches: 4, seed: 99));
@@ -35,8 +35,8 @@ public sealed class SiameseTrainerTests
         validation.Eer.Should().BeLessThan(0.2);
         validation.Accuracy.Should().BeGreaterThan(0.8);
         validation.ThresholdKind.Should().Be(ScoreKind.Distance);
-        validation.Count.Should().Be(64);
-        result.Monitor.Should().Be(TrainingMetric.ValidationLoss);
+        validation.Count.Should().Be(128, "64 pairs of two images");
+        result.Monitor.Should().Be(MetricKeys.ValidationLoss);
         result.BestEpoch.Should().NotBeNull();
         result.History[result.BestEpoch!.Value].IsBest.Should().BeTrue();
         result.BestMetric.Should().Be(result.History[result.BestEpoch.Value].Validation!.Loss);
@@ -51,14 +51,14 @@ public sealed class SiameseTrainerTests
         using var network = TinyEncoder.Create();
         using var head = new BceHeadLoss(embeddingSize: 8);
         var headBefore = TinyEncoder.Weights(head);
-        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, LearningRate = 1e-2, KeepBest = false });
+        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Optimizer = KnownOptimizers.Adam(1e-2), KeepBest = false });
 
         var result = trainer.Fit(network, head, new SyntheticPairSource(Classes, batches: 8), new SyntheticPairSource(Classes, batches: 2, seed: 99));
 
         TinyEncoder.Weights(head).Should().NotEqual(headBefore, "the optimizer must include the BCE head's parameters");
         var validation = result.History[^1].Validation!;
-        validation.ThresholdKind.Should().Be(ScoreKind.Similarity);
-        validation.Threshold.Should().BeInRange(0, 1);
+        validation.ThresholdKind.Should().Be(ScoreKind.Similarity, "pairs are ranked by the head's same-pair logit");
+        double.IsFinite(validation.Threshold!.Value).Should().BeTrue();
         validation.RocAuc.Should().BeGreaterThan(0.5);
         result.RestoredBest.Should().BeFalse();
     }
@@ -68,7 +68,7 @@ public sealed class SiameseTrainerTests
     {
         using var network = TinyEncoder.Create();
         using var loss = new TripletMarginLoss(margin: 0.5, miner: new BatchHardTripletMiner());
-        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2, Monitor = TrainingMetric.ValidationAccuracy });
+        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, Optimizer = KnownOptimizers.Adam(1e-2), Monitor = MetricKeys.ValidationNWayAccuracy });
 
         var result = trainer.Fit(network, loss, new SyntheticLabelledSource(Classes, batches: 10),
             new SyntheticLabelledSource(Classes, batches: 3, classesPerBatch: 5, perClass: 3, seed: 77));
@@ -76,10 +76,10 @@ public sealed class SiameseTrainerTests
         result.History[^1].TrainingLoss.Should().BeLessThan(result.History[0].TrainingLoss);
         var validation = result.History[^1].Validation!;
         validation.Ways.Should().Be(5);
-        validation.Count.Should().Be(3 * 5 * 2, "each class has one support and two queries");
-        validation.Accuracy.Should().BeGreaterThan(0.8);
-        validation.RocAuc.Should().BeNull();
-        result.Monitor.Should().Be(TrainingMetric.ValidationAccuracy);
+        validation.Count.Should().Be(3 * 5 * 3, "three batches of five classes with three images each");
+        validation.NWayAccuracy.Should().BeGreaterThan(0.8, "each class's first image is the support, the other two are queries");
+        validation.RocAuc.Should().BeGreaterThan(0.5, "the same embeddings also give all pairs of each batch");
+        result.Monitor.Should().Be(MetricKeys.ValidationNWayAccuracy);
     }
 
     [Fact]
@@ -87,15 +87,15 @@ public sealed class SiameseTrainerTests
     {
         using var network = TinyEncoder.Create();
         using var loss = new TripletMarginLoss(margin: 1.0);
-        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2, Monitor = TrainingMetric.ValidationRocAuc })
+        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, Optimizer = KnownOptimizers.Adam(1e-2), Monitor = MetricKeys.ValidationRocAuc })
             .Fit(network, loss, new SyntheticTripletSource(Classes, batches: 8), new SyntheticTripletSource(Classes, batches: 2, seed: 31));
 
         result.History[^1].TrainingLoss.Should().BeLessThan(result.History[0].TrainingLoss);
         var validation = result.History[^1].Validation!;
-        validation.Count.Should().Be(2 * 2 * 8);
+        validation.Count.Should().Be(2 * 3 * 8, "two batches of eight triplets of three images");
         validation.RocAuc.Should().BeGreaterThan(0.9);
         validation.ThresholdKind.Should().Be(ScoreKind.Distance);
-        result.Monitor.Should().Be(TrainingMetric.ValidationRocAuc);
+        result.Monitor.Should().Be(MetricKeys.ValidationRocAuc);
         result.BestMetric.Should().Be(result.History.Max(h => h.Validation!.RocAuc));
     }
 
@@ -104,7 +104,7 @@ public sealed class SiameseTrainerTests
     {
         using var network = new SiameseNetwork(TinyEncoder.Create(), new CosineDistance());
         using var loss = new ContrastiveLoss(margin: 1.0, distance: new CosineDistance());
-        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2 })
+        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 3, Optimizer = KnownOptimizers.Adam(1e-2) })
             .Fit(network, loss, new SyntheticPairSource(Classes, batches: 8), new SyntheticPairSource(Classes, batches: 4, seed: 99));
 
         var validation = result.History[^1].Validation!;
@@ -120,10 +120,8 @@ public sealed class SiameseTrainerTests
         var options = new SiameseTrainerOptions
         {
             Epochs = 3,
-            LearningRate = 5e-3,
-            Schedule = LearningRateSchedule.Step,
-            StepSize = 1,
-            StepGamma = 0.5,
+            Optimizer = KnownOptimizers.Adam(5e-3),
+            Scheduler = KnownSchedulers.Step(1, 0.5),
             GradientClipNorm = 1.0,
             LogEverySteps = 2,
             KeepBest = false,
@@ -181,7 +179,7 @@ public sealed class SiameseTrainerTests
     public void After_a_crash_mid_epoch_training_resumes_exactly_from_the_last_periodic_checkpoint()
     {
         using var folder = new TempDirectory();
-        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false, Schedule = LearningRateSchedule.Cosine };
+        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false, Scheduler = KnownSchedulers.Cosine(2) };
         var source = new SyntheticPairSource(Classes, batches: 7);
 
         using var reference = TinyEncoder.Create();
@@ -259,7 +257,7 @@ public sealed class SiameseTrainerTests
         var options = new SiameseTrainerOptions
         {
             Epochs = 3,
-            Monitor = TrainingMetric.TrainingLoss,
+            Monitor = MetricKeys.TrainingLoss,
             MonitorMode = MetricMode.Max, // the loss falls, so epoch 0 stays the best
             CheckpointDirectory = folder.Path,
         };
@@ -302,11 +300,9 @@ public sealed class SiameseTrainerTests
         var options = new SiameseTrainerOptions
         {
             Epochs = 3,
-            Optimizer = OptimizerKind.AdamW,
-            Schedule = LearningRateSchedule.ReduceOnPlateau,
-            PlateauPatience = 0,
-            PlateauFactor = 0.5,
-            Monitor = TrainingMetric.TrainingLoss,
+            Optimizer = KnownOptimizers.AdamW(weightDecay: 5e-4),
+            Scheduler = KnownSchedulers.ReduceOnPlateau(MetricMode.Max, factor: 0.5, patience: 0),
+            Monitor = MetricKeys.TrainingLoss,
             MonitorMode = MetricMode.Max, // a falling loss never "improves": the plateau schedule acts every epoch
         };
         var source = new SyntheticLabelledSource(Classes, batches: 4);
@@ -396,8 +392,8 @@ public sealed class SiameseTrainerTests
         var options = new SiameseTrainerOptions
         {
             Epochs = 10,
-            LearningRate = 1e-2,
-            Monitor = TrainingMetric.TrainingLoss,
+            Optimizer = KnownOptimizers.Adam(1e-2),
+            Monitor = MetricKeys.TrainingLoss,
             MonitorMode = MetricMode.Max, // the loss falls, so it never improves in this direction
             EarlyStoppingPatience = 2,
         };
@@ -414,7 +410,7 @@ public sealed class SiameseTrainerTests
     {
         using var network = TinyEncoder.Create();
         using var loss = new ContrastiveLoss();
-        var options = new SiameseTrainerOptions { Epochs = 5, ValidateEveryEpochs = 2, Schedule = LearningRateSchedule.Cosine, MinLearningRate = 1e-4 };
+        var options = new SiameseTrainerOptions { Epochs = 5, ValidateEveryEpochs = 2, Scheduler = KnownSchedulers.Cosine(5, 1e-4) };
 
         var result = new SiameseTrainer(options).Fit(network, loss, new SyntheticPairSource(Classes, batches: 2),
             new SyntheticPairSource(Classes, batches: 1, seed: 9));
@@ -431,14 +427,15 @@ public sealed class SiameseTrainerTests
     {
         using var network = TinyEncoder.Create();
         using var loss = new ContrastiveLoss();
-        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Monitor = TrainingMetric.ValidationRocAuc });
+        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Monitor = MetricKeys.ValidationRocAuc });
         var act = () => trainer.Fit(network, loss, new SyntheticPairSource(Classes, batches: 1));
-        act.Should().Throw<ArgumentException>().WithMessage("*ValidationRocAuc*");
+        act.Should().Throw<ArgumentException>().WithMessage("*val/auc*needs a validation source*");
 
         using var triplet = new TripletMarginLoss();
         var episodes = new SyntheticLabelledSource(Classes, batches: 1);
-        var pairOnly = () => trainer.Fit(network, triplet, episodes, episodes);
-        pairOnly.Should().Throw<ArgumentException>().WithMessage("*pair validation*");
+        var unknown = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 1, Monitor = "val/map_at_r" });
+        var unmeasured = () => unknown.Fit(network, triplet, episodes, episodes);
+        unmeasured.Should().Throw<ArgumentException>().WithMessage("*'val/map_at_r' was not measured*val/auc*");
     }
 
     [Fact]
@@ -450,10 +447,7 @@ public sealed class SiameseTrainerTests
         var options = new SiameseTrainerOptions
         {
             Epochs = 1,
-            Optimizer = OptimizerKind.Sgd,
-            Momentum = 0,
-            WeightDecay = 0,
-            LearningRate = 1.0,
+            Optimizer = KnownOptimizers.Sgd(1.0, momentum: 0, weightDecay: 0),
             GradientClipNorm = 1e-3,
             KeepBest = false,
         };
@@ -495,7 +489,7 @@ public sealed class SiameseTrainerTests
         using var folder = new TempDirectory();
         using var network = TinyEncoder.Create();
         using var loss = new ContrastiveLoss();
-        var options = new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2, CheckpointDirectory = folder.Path };
+        var options = new SiameseTrainerOptions { Epochs = 3, Optimizer = KnownOptimizers.Adam(1e-2), CheckpointDirectory = folder.Path };
 
         var result = new SiameseTrainer(options).Fit(network, loss, new SyntheticPairSource(Classes, batches: 4),
             new SyntheticPairSource(Classes, batches: 2, seed: 99));
@@ -543,7 +537,7 @@ public sealed class SiameseTrainerTests
         Console.SetOut(console);
         try
         {
-            new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Schedule = LearningRateSchedule.ReduceOnPlateau, LogEverySteps = 1 })
+            new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Scheduler = KnownSchedulers.ReduceOnPlateau(), LogEverySteps = 1 })
                 .Fit(network, loss, new SyntheticPairSource(Classes, batches: 3), new SyntheticPairSource(Classes, batches: 2, seed: 99));
         }
         finally
@@ -581,23 +575,23 @@ public sealed class SiameseTrainerTests
     }
 
     /// <summary>Returns NaN on one call, otherwise the wrapped loss.</summary>
-    private sealed class PoisonedLoss : PairLoss
+    private sealed class PoisonedLoss : MetricLoss
     {
-        private readonly PairLoss _inner;
+        private readonly ContrastiveLoss _inner;
         private readonly int _poisonAtCall;
         private int _calls;
 
-        public PoisonedLoss(PairLoss inner, int poisonAtCall)
-            : base(nameof(PoisonedLoss))
+        public PoisonedLoss(ContrastiveLoss inner, int poisonAtCall)
+            : base(nameof(PoisonedLoss), inner.Distance)
         {
             _inner = inner;
             _poisonAtCall = poisonAtCall;
         }
 
-        public override Tensor Compute(Tensor first, Tensor second, PairTargets targets)
+        protected override Tensor PerItem(Tensor embeddings, Tensor? labels, IndexTuples? tuples)
         {
-            var value = _inner.Compute(first, second, targets);
-            return _calls++ == _poisonAtCall ? value * double.NaN : value;
+            var value = _inner.Compute(embeddings, labels, tuples);
+            return (_calls++ == _poisonAtCall ? value * double.NaN : value).reshape(1);
         }
     }
 

@@ -1,6 +1,6 @@
 using Siamese.Net.Data;
 using Siamese.Net.Losses;
-using Siamese.Net.Losses.Miners;
+using Siamese.Net.Miners;
 using Siamese.Net.Tests.TestSupport;
 using Siamese.Net.Training;
 using TorchSharp;
@@ -35,14 +35,14 @@ public sealed class TrainerPipelineTests : IDisposable
     {
         TestDatasets.WriteFolders(_data.Path, [6, 6, 6, 6, 6]);
         var (training, validation) = Sources(ImageFolderDataset.Load(_data.Path));
-        var options = new SiameseTrainerOptions { Epochs = 3, LearningRate = 1e-2, Monitor = TrainingMetric.ValidationAccuracy, KeepBest = false };
+        var options = new SiameseTrainerOptions { Epochs = 3, Optimizer = KnownOptimizers.Adam(1e-2), Monitor = MetricKeys.ValidationNWayAccuracy, KeepBest = false };
 
         using var reference = TinyEncoder.Create();
         using var referenceLoss = new TripletMarginLoss(margin: 0.5, miner: new BatchHardTripletMiner());
         var uninterrupted = new SiameseTrainer(options).Fit(reference, referenceLoss, training, validation);
 
         uninterrupted.History.Should().HaveCount(3);
-        uninterrupted.History.Should().OnlyContain(h => h.Validation!.Ways == 3 && h.Validation.Count == 3 * 3 * 2);
+        uninterrupted.History.Should().OnlyContain(h => h.Validation!.Ways == 3 && h.Validation.Count == 3 * 3 * 3);
         uninterrupted.History[^1].Validation!.Accuracy.Should().BeGreaterThan(1.0 / 3);
 
         using var network = TinyEncoder.Create();

@@ -1,4 +1,5 @@
 using Siamese.Net.Data;
+using Siamese.Net.Losses;
 using Siamese.Net.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -75,7 +76,7 @@ internal sealed class SyntheticClasses
 }
 
 /// <summary>Half same, half different pairs; the same batches for the same (seed, epoch).</summary>
-internal sealed class SyntheticPairSource : IBatchSource<PairBatch>
+internal sealed class SyntheticPairSource : IBatchSource<LabelledBatch>
 {
     private readonly SyntheticClasses _classes;
     private readonly int _batchSize;
@@ -94,7 +95,7 @@ internal sealed class SyntheticPairSource : IBatchSource<PairBatch>
     /// <summary>Called before each batch is produced (to inject failures or cancellation).</summary>
     public Action<int, int>? BeforeBatch { get; set; }
 
-    public IEnumerable<PairBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    public IEnumerable<LabelledBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
     {
         var rng = new Random((_seed * 10007) + epoch);
         for (int b = 0; b < BatchesPerEpoch; b++)
@@ -114,7 +115,8 @@ internal sealed class SyntheticPairSource : IBatchSource<PairBatch>
                 labels.Add(same ? PairLabel.Same : PairLabel.Different);
             }
 
-            yield return new PairBatch(SyntheticClasses.Images(first), SyntheticClasses.Images(second), PairTargets.FromLabels(labels));
+            using var targets = PairTargets.FromLabels(labels);
+            yield return new LabelledBatch(SyntheticClasses.Images([.. first, .. second]), null, PairTuples.FromPairTargets(targets));
         }
     }
 }
@@ -162,7 +164,7 @@ internal sealed class SyntheticLabelledSource : IBatchSource<LabelledBatch>
 }
 
 /// <summary>(anchor, positive, negative) triplets of the synthetic classes.</summary>
-internal sealed class SyntheticTripletSource : IBatchSource<TripletBatch>
+internal sealed class SyntheticTripletSource : IBatchSource<LabelledBatch>
 {
     private readonly SyntheticClasses _classes;
     private readonly int _batchSize;
@@ -178,7 +180,7 @@ internal sealed class SyntheticTripletSource : IBatchSource<TripletBatch>
 
     public int BatchesPerEpoch { get; }
 
-    public IEnumerable<TripletBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
+    public IEnumerable<LabelledBatch> ReadEpoch(int epoch, CancellationToken cancellationToken = default)
     {
         var rng = new Random((_seed * 10007) + epoch);
         for (int b = 0; b < BatchesPerEpoch; b++)
@@ -195,7 +197,7 @@ internal sealed class SyntheticTripletSource : IBatchSource<TripletBatch>
                 negatives.Add(_classes.Sample(n, rng));
             }
 
-            yield return new TripletBatch(SyntheticClasses.Images(anchors), SyntheticClasses.Images(positives), SyntheticClasses.Images(negatives));
+            yield return new LabelledBatch(SyntheticClasses.Images([.. anchors, .. positives, .. negatives]), null, TripletTuples.Packaged(_batchSize));
         }
     }
 }
