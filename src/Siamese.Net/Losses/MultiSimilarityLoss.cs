@@ -35,7 +35,7 @@ public sealed class MultiSimilarityLoss : MetricLoss
     {
         Alpha = Guard.Positive(alpha);
         Beta = Guard.Positive(beta);
-        Base = Guard.InRange(@base, -1.0, 1.0);
+        Base = Guard.InRange(@base, -1.0, 1.0, "base");
     }
 
     /// <summary>Scale of the positive term.</summary>
