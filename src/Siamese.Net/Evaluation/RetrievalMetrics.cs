@@ -5,13 +5,17 @@ using static TorchSharp.torch;
 namespace Siamese.Net.Evaluation;
 
 /// <summary>
-/// Precision@1 and MAP@R of a retrieval by distance (Musgrave et al., 2020; the definitions of
-/// pytorch-metric-learning's <c>AccuracyCalculator</c>). References at equal distance are ranked by their index,
-/// so the result is deterministic.
+/// Precision@1, MAP@R, R-precision and MRR of a retrieval by distance (Musgrave et al., 2020; the definitions of
+/// pytorch-metric-learning's <c>AccuracyCalculator</c>) and Recall@K (Song et al., 2016), all from one ranking per
+/// query (see <see cref="RetrievalResult"/>). References at equal distance are ranked by their index, so the result
+/// is deterministic.
 /// </summary>
 public static class RetrievalMetrics
 {
     private const long ChunkElements = 4L << 20;
+
+    /// <summary>The K of Recall@K when none are given: 1, 2, 4 and 8, as the CUB-200 and Cars-196 benchmarks report.</summary>
+    public static IReadOnlyList<int> DefaultRecallAtK { get; } = [1, 2, 4, 8];
 
     /// <summary>Scores the retrieval of references for each query from a matrix of distances (smaller = nearer).</summary>
     /// <typeparam name="TLabel">Class label type (compared with its default equality).</typeparam>
@@ -22,12 +26,15 @@ public static class RetrievalMetrics
     /// True when queries and references are the same set (leave-one-out): Q must equal R and each query's own entry
     /// (the diagonal) is neither retrieved nor counted as relevant.
     /// </param>
+    /// <param name="recallAtK">The K of Recall@K, each at least 1; <see cref="DefaultRecallAtK"/> when null.</param>
     /// <exception cref="ArgumentException">Sizes disagree, a distance is not finite, or no query has a relevant reference.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A K of <paramref name="recallAtK"/> is below 1.</exception>
     public static RetrievalResult FromDistances<TLabel>(
         double[,] distances,
         IReadOnlyList<TLabel> queryLabels,
         IReadOnlyList<TLabel> referenceLabels,
-        bool referencesAreQueries)
+        bool referencesAreQueries,
+        IReadOnlyList<int>? recallAtK = null)
     {
         ArgumentNullException.ThrowIfNull(distances);
         ArgumentNullException.ThrowIfNull(queryLabels);
@@ -35,7 +42,7 @@ public static class RetrievalMetrics
         int queries = distances.GetLength(0);
         int references = distances.GetLength(1);
         CheckSizes(queries, references, queryLabels.Count, referenceLabels.Count, referencesAreQueries, nameof(distances));
-        var accumulator = new Accumulator<TLabel>(referenceLabels);
+        var accumulator = new Accumulator<TLabel>(referenceLabels, CheckRecallAtK(recallAtK));
         var row = new double[references];
         for (int q = 0; q < queries; q++)
         {
@@ -57,10 +64,15 @@ public static class RetrievalMetrics
     /// <typeparam name="TLabel">Class label type.</typeparam>
     /// <param name="embeddings">Embeddings [N, D].</param>
     /// <param name="labels">Label of each embedding (N).</param>
-    /// <param name="distance">Distance; Euclidean when null.</param>
+    /// <param name="distance">
+    /// Distance; Euclidean when null. A similarity (<see cref="IDistance.IsSimilarity"/>) ranks the largest first.
+    /// </param>
+    /// <param name="recallAtK">The K of Recall@K, each at least 1; <see cref="DefaultRecallAtK"/> when null.</param>
     /// <exception cref="ArgumentException">Sizes disagree, a distance is not finite, or no embedding shares its label with another.</exception>
-    public static RetrievalResult FromEmbeddings<TLabel>(Tensor embeddings, IReadOnlyList<TLabel> labels, IDistance? distance = null) =>
-        FromEmbeddings(embeddings, labels, embeddings, labels, distance, referencesAreQueries: true);
+    /// <exception cref="ArgumentOutOfRangeException">A K of <paramref name="recallAtK"/> is below 1.</exception>
+    public static RetrievalResult FromEmbeddings<TLabel>(
+        Tensor embeddings, IReadOnlyList<TLabel> labels, IDistance? distance = null, IReadOnlyList<int>? recallAtK = null) =>
+        FromEmbeddings(embeddings, labels, embeddings, labels, distance, referencesAreQueries: true, recallAtK);
 
     /// <summary>Retrieval of reference embeddings for query embeddings; distances are computed in chunks of queries.</summary>
     /// <typeparam name="TLabel">Class label type.</typeparam>
@@ -68,14 +80,29 @@ public static class RetrievalMetrics
     /// <param name="queryLabels">Label of each query.</param>
     /// <param name="references">Reference embeddings [R, D].</param>
     /// <param name="referenceLabels">Label of each reference.</param>
-    /// <param name="distance">Distance; Euclidean when null.</param>
+    /// <param name="distance">
+    /// Distance; Euclidean when null. A similarity (<see cref="IDistance.IsSimilarity"/>) ranks the largest first.
+    /// </param>
+    /// <param name="recallAtK">The K of Recall@K, each at least 1; <see cref="DefaultRecallAtK"/> when null.</param>
     /// <exception cref="ArgumentException">Sizes disagree, a distance is not finite, or no query has a relevant reference.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A K of <paramref name="recallAtK"/> is below 1.</exception>
     public static RetrievalResult FromEmbeddings<TLabel>(
-        Tensor queries, IReadOnlyList<TLabel> queryLabels, Tensor references, IReadOnlyList<TLabel> referenceLabels, IDistance? distance = null) =>
-        FromEmbeddings(queries, queryLabels, references, referenceLabels, distance, referencesAreQueries: false);
+        Tensor queries,
+        IReadOnlyList<TLabel> queryLabels,
+        Tensor references,
+        IReadOnlyList<TLabel> referenceLabels,
+        IDistance? distance = null,
+        IReadOnlyList<int>? recallAtK = null) =>
+        FromEmbeddings(queries, queryLabels, references, referenceLabels, distance, referencesAreQueries: false, recallAtK);
 
     private static RetrievalResult FromEmbeddings<TLabel>(
-        Tensor queries, IReadOnlyList<TLabel> queryLabels, Tensor references, IReadOnlyList<TLabel> referenceLabels, IDistance? distance, bool referencesAreQueries)
+        Tensor queries,
+        IReadOnlyList<TLabel> queryLabels,
+        Tensor references,
+        IReadOnlyList<TLabel> referenceLabels,
+        IDistance? distance,
+        bool referencesAreQueries,
+        IReadOnlyList<int>? recallAtK)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(queryLabels);
@@ -92,7 +119,9 @@ public static class RetrievalMetrics
         int q = checked((int)queries.shape[0]);
         int r = checked((int)references.shape[0]);
         CheckSizes(q, r, queryLabels.Count, referenceLabels.Count, referencesAreQueries, nameof(queries));
-        var accumulator = new Accumulator<TLabel>(referenceLabels);
+        var accumulator = new Accumulator<TLabel>(referenceLabels, CheckRecallAtK(recallAtK));
+        // The accumulator ranks ascending; a similarity is turned into a distance by its sign, which keeps ties.
+        bool similarity = distance.IsSimilarity;
         int chunk = (int)Math.Clamp(ChunkElements / Math.Max(1, r), 1, Math.Max(1, q));
         using var noGrad = no_grad();
         var refs = references.detach();
@@ -102,7 +131,8 @@ public static class RetrievalMetrics
             double[] block;
             using (var scope = NewDisposeScope())
             {
-                block = distance.Matrix(queries.detach().narrow(0, start, n), refs).to(float64).cpu().data<double>().ToArray();
+                var matrix = distance.Matrix(queries.detach().narrow(0, start, n), refs).to(float64);
+                block = (similarity ? matrix.neg() : matrix).cpu().data<double>().ToArray();
             }
 
             for (int i = 0; i < n; i++)
@@ -129,13 +159,30 @@ public static class RetrievalMetrics
         }
     }
 
-    private sealed class Accumulator<TLabel>(IReadOnlyList<TLabel> referenceLabels)
+    private static int[] CheckRecallAtK(IReadOnlyList<int>? recallAtK)
+    {
+        recallAtK ??= DefaultRecallAtK;
+        foreach (int k in recallAtK)
+        {
+            if (k < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(recallAtK), k, "Every K of Recall@K must be at least 1.");
+            }
+        }
+
+        return recallAtK.Distinct().Order().ToArray();
+    }
+
+    private sealed class Accumulator<TLabel>(IReadOnlyList<TLabel> referenceLabels, int[] recallAtK)
     {
         private readonly EqualityComparer<TLabel> _comparer = EqualityComparer<TLabel>.Default;
         private readonly int[] _order = new int[referenceLabels.Count];
         private readonly double[] _keys = new double[referenceLabels.Count];
+        private readonly int[] _recallHits = new int[recallAtK.Length];
         private double _sumPrecisionAt1;
         private double _sumAveragePrecision;
+        private double _sumRPrecision;
+        private double _sumReciprocalRank;
         private int _scored;
         private int _excluded;
 
@@ -185,8 +232,25 @@ public static class RetrievalMetrics
                 }
             }
 
-            _sumPrecisionAt1 += _comparer.Equals(referenceLabels[_order[0]], label) ? 1 : 0;
+            // The first relevant rank (from 1) decides both MRR and every Recall@K; there is one since R > 0.
+            int firstRank = 1;
+            while (!_comparer.Equals(referenceLabels[_order[firstRank - 1]], label))
+            {
+                firstRank++;
+            }
+
+            for (int i = 0; i < recallAtK.Length; i++)
+            {
+                if (firstRank <= recallAtK[i])
+                {
+                    _recallHits[i]++;
+                }
+            }
+
+            _sumPrecisionAt1 += firstRank == 1 ? 1 : 0;
             _sumAveragePrecision += precisionSum / relevantCount;
+            _sumRPrecision += (double)hits / relevantCount;
+            _sumReciprocalRank += 1.0 / firstRank;
             _scored++;
         }
 
@@ -195,10 +259,23 @@ public static class RetrievalMetrics
             if (_scored == 0)
             {
                 throw new ArgumentException(
-                    "No query has a reference of its own label, so Precision@1 and MAP@R are undefined.", nameof(referenceLabels));
+                    "No query has a reference of its own label, so the retrieval metrics are undefined.", nameof(referenceLabels));
             }
 
-            return new RetrievalResult(_sumPrecisionAt1 / _scored, _sumAveragePrecision / _scored, _scored, _excluded);
+            var recall = new SortedDictionary<int, double>();
+            for (int i = 0; i < recallAtK.Length; i++)
+            {
+                recall[recallAtK[i]] = (double)_recallHits[i] / _scored;
+            }
+
+            return new RetrievalResult(
+                _sumPrecisionAt1 / _scored,
+                _sumAveragePrecision / _scored,
+                _sumRPrecision / _scored,
+                _sumReciprocalRank / _scored,
+                new System.Collections.ObjectModel.ReadOnlyDictionary<int, double>(recall),
+                _scored,
+                _excluded);
         }
 
         // Array.Sort is not stable; restore index order within runs of equal distance.

@@ -20,6 +20,51 @@ public sealed class RetrievalMetricsTests
     }
 
     [Fact]
+    public void R_precision_mrr_and_recall_at_k_follow_from_the_first_relevant_rank()
+    {
+        // One query, R = 3; ranked: irrelevant, relevant, irrelevant, relevant, relevant.
+        double[,] distances = { { 0.1, 0.2, 0.3, 0.4, 0.5 } };
+
+        var result = RetrievalMetrics.FromDistances(distances, ["a"], ["b", "a", "b", "a", "a"], referencesAreQueries: false, recallAtK: [4, 1, 2, 2, 99]);
+
+        result.PrecisionAt1.Should().Be(0);
+        result.MeanAveragePrecisionAtR.Should().BeApproximately(1.0 / 6, 1e-15); // (0 + 1/2 + 0) / 3
+        result.RPrecision.Should().BeApproximately(1.0 / 3, 1e-15); // one relevant among the R = 3 nearest
+        result.MeanReciprocalRank.Should().Be(0.5);
+        result.RecallAtK.Should().Equal(new Dictionary<int, double> { [1] = 0, [2] = 1, [4] = 1, [99] = 1 });
+        result.RecallAtK.Keys.Should().BeInAscendingOrder();
+    }
+
+    [Fact]
+    public void Recall_at_k_defaults_to_the_benchmark_list_and_rejects_k_below_one()
+    {
+        double[,] distances = { { 0.1, 0.2 } };
+
+        RetrievalMetrics.FromDistances(distances, [1], [1, 2], false).RecallAtK.Keys.Should().Equal(1, 2, 4, 8);
+        RetrievalMetrics.DefaultRecallAtK.Should().Equal(1, 2, 4, 8);
+        FluentActions.Invoking(() => RetrievalMetrics.FromDistances(distances, [1], [1, 2], false, recallAtK: [1, 0]))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("recallAtK").WithMessage("*at least 1*");
+    }
+
+    [Fact]
+    public void A_similarity_ranks_the_largest_first()
+    {
+        // Dot products: each point's largest similarity is to the other point of its class, its smallest to the
+        // farther point of the other class; ranking a similarity ascending would get every query wrong.
+        using var scope = NewDisposeScope();
+        var embeddings = tensor(new float[] { 1, 0, 2, 0, -1, 0, -2, 0 }).reshape(4, 2);
+        string[] labels = ["a", "a", "b", "b"];
+
+        var result = RetrievalMetrics.FromEmbeddings(embeddings, labels, new DotProductSimilarity());
+
+        result.PrecisionAt1.Should().Be(1);
+        result.MeanReciprocalRank.Should().Be(1);
+        double[,] similarities = { { 1, 2, -1, -2 }, { 2, 4, -2, -4 }, { -1, -2, 1, 2 }, { -2, -4, 2, 4 } };
+        RetrievalMetrics.FromDistances(similarities, labels, labels, referencesAreQueries: true).PrecisionAt1
+            .Should().Be(0, "the same numbers read as distances put the other class first");
+    }
+
+    [Fact]
     public void Leave_one_out_ignores_the_query_itself()
     {
         // Without excluding the diagonal, each query would find itself at distance 0.
@@ -74,5 +119,16 @@ public sealed class RetrievalMetricsTests
             .Should().Throw<ArgumentException>().WithMessage("*distances[0, 1] is NaN*");
         FluentActions.Invoking(() => RetrievalMetrics.FromDistances(new double[1, 2], [1], [2, 3], false))
             .Should().Throw<ArgumentException>().WithMessage("*No query has a reference of its own label*");
+    }
+
+    private sealed class DotProductSimilarity : IDistance
+    {
+        public string Name => "dot";
+
+        public bool IsSimilarity => true;
+
+        public Tensor Pairwise(Tensor first, Tensor second) => (first * second).sum(1);
+
+        public Tensor Matrix(Tensor queries, Tensor references) => queries.mm(references.t());
     }
 }
