@@ -34,6 +34,23 @@ public sealed class MultiSimilarityMinerTests
         expectedNegative.Count.Should().BeGreaterThan(0).And.BeLessThan(Indices.Sum(a => Indices.Count(n => Negative(a, n))), "the rule must keep a strict subset");
     }
 
+    [Theory]
+    [InlineData("main")]
+    [InlineData("aligned")]
+    [InlineData("all_equal")]
+    [InlineData("no_positive")]
+    public void Keeps_the_pairs_pytorch_metric_learnings_miner_keeps(string set)
+    {
+        using var scope = NewDisposeScope();
+        var c = Losses.LossReferenceCheck.Case("multi_similarity_mined/" + set);
+        var x = Losses.LossReferenceCheck.Matrix(Losses.LossReferenceCheck.Inputs(set).GetProperty("embeddings"));
+        using var mined = (PairTuples)new MultiSimilarityMiner(0.1).Mine(x, Losses.LossReferenceCheck.Labels(set), new CosineDistance());
+        (long, long)[] Expected(string kind) => c.GetProperty("mined_pairs").GetProperty(kind).EnumerateArray()
+            .Select(p => (p[0].GetInt64(), p[1].GetInt64())).ToArray();
+        Pairs(mined.PositiveFirst, mined.PositiveSecond).Should().BeEquivalentTo(Expected("positive"));
+        Pairs(mined.NegativeFirst, mined.NegativeSecond).Should().BeEquivalentTo(Expected("negative"));
+    }
+
     [Fact]
     public void A_batch_of_single_images_gives_no_pairs()
     {
