@@ -107,4 +107,18 @@ public sealed class CatalogueTrainingTests
         seen.Network.Should().HaveCount(network.parameters().Count());
         loss.Weight.dtype.Should().Be(ScalarType.Float32);
     }
+
+    [Fact]
+    public void Class_weights_stay_float32_and_finite_when_the_network_computes_in_bfloat16()
+    {
+        using var network = new SiameseNetwork(TinyEncoder.Create()).SetPrecision(NetworkPrecision.BFloat16);
+        using var loss = new ArcFaceLoss(Identities, EmbeddingSize);
+        var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Optimizer = KnownOptimizers.Adam(1e-2), KeepBest = false })
+            .Fit(network, loss, new SyntheticLabelledSource(Classes, batches: 4));
+
+        result.History.Should().OnlyContain(h => double.IsFinite(h.TrainingLoss));
+        loss.Weight.dtype.Should().Be(ScalarType.Float32);
+        loss.Weight.isfinite().all().item<bool>().Should().BeTrue();
+        network.parameters().Should().OnlyContain(p => p.dtype == ScalarType.BFloat16);
+    }
 }
