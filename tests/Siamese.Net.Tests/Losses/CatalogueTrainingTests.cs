@@ -121,4 +121,30 @@ public sealed class CatalogueTrainingTests
         loss.Weight.isfinite().all().item<bool>().Should().BeTrue();
         network.parameters().Should().OnlyContain(p => p.dtype == ScalarType.BFloat16);
     }
+
+    [Fact]
+    public void The_proxies_can_have_their_own_learning_rate_through_an_optimizer_parameter_group()
+    {
+        using var network = TinyEncoder.Create();
+        using var loss = new ProxyAnchorLoss(Identities, EmbeddingSize);
+        TorchSharp.Modules.Adam? adam = null;
+        var options = new SiameseTrainerOptions
+        {
+            Epochs = 2,
+            KeepBest = false,
+            // Kim et al. train the proxies with 100x the network's learning rate.
+            Optimizer = p => adam = optim.Adam(
+                [
+                    new TorchSharp.Modules.Adam.ParamGroup(p.Network, new TorchSharp.Modules.Adam.Options { LearningRate = 1e-3 }),
+                    new TorchSharp.Modules.Adam.ParamGroup(p.Loss, new TorchSharp.Modules.Adam.Options { LearningRate = 1e-1 }),
+                ],
+                1e-3),
+        };
+        var before = TinyEncoder.Weights(loss);
+        var result = new SiameseTrainer(options).Fit(network, loss, new SyntheticLabelledSource(Classes, batches: 6));
+
+        adam!.ParamGroups.Select(g => g.LearningRate).Should().Equal(1e-3, 1e-1);
+        result.History[^1].TrainingLoss.Should().BeLessThan(result.History[0].TrainingLoss);
+        TinyEncoder.Weights(loss).Should().NotEqual(before);
+    }
 }
