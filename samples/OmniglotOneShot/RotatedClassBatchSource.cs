@@ -78,7 +78,8 @@ public sealed class RotatedClassBatchSource : IBatchSource<LabelledBatch>, IDisp
     /// <summary>Builds batch <paramref name="batchIndex"/> of <paramref name="epoch"/>, grouped by class.</summary>
     public LabelledBatch ReadBatch(int epoch, int batchIndex)
     {
-        var random = new Random(HashCode.Combine(_seed, epoch, batchIndex, 0x0A11));
+        // SeedStreams, not HashCode.Combine: .NET randomises the latter per process, which broke resuming in a new process.
+        var random = SeedStreams.Random(_seed, 0x0A11, epoch, batchIndex);
         int[] classes = Sample(ClassCount, _classesPerBatch, random);
         using var scope = torch.NewDisposeScope();
         var parts = new List<Tensor>(classes.Length);

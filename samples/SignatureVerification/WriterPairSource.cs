@@ -124,22 +124,8 @@ internal sealed class WriterPairSource : IndexedBatchSource<LabelledBatch>
         return (anchor, stranger.Genuine[random.Next(stranger.Genuine.Count)], PairLabel.Different);
     }
 
-    private Random Random(int epoch, int batchIndex, int stream) => new(Mix(_seed, epoch, batchIndex, stream));
+    private Random Random(int epoch, int batchIndex, int stream) => SeedStreams.Random(_seed, epoch, batchIndex, stream);
 #pragma warning restore CA5394
-
-    // HashCode.Combine is randomised per process; this mix is the same in every run, so a seed repeats a run.
-    private static int Mix(params int[] values)
-    {
-        ulong h = 0x9E3779B97F4A7C15UL;
-        foreach (int v in values)
-        {
-            h ^= (uint)v;
-            h *= 0xBF58476D1CE4E5B9UL;
-            h ^= h >> 31;
-        }
-
-        return (int)(h & int.MaxValue);
-    }
 }
 
 /// <summary>A writer's genuine signatures and the skilled forgeries of them (full paths, sorted).</summary>

@@ -44,7 +44,7 @@ public sealed class BalancedPairSource : IndexedBatchSource<LabelledBatch>
     protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
         int count = Math.Min(_options.BatchSize, _pairsPerEpoch - (batchIndex * _options.BatchSize));
-        var random = SeedMixer.Random(_options.Seed, 0xBA1, epoch, batchIndex);
+        var random = SeedStreams.Random(_options.Seed, 0xBA1, epoch, batchIndex);
         var labels = new PairLabel[count];
         int same = (count / 2) + (count % 2 == 1 && batchIndex % 2 == 0 ? 1 : 0);
         for (int i = 0; i < count; i++)

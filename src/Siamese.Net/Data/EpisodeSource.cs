@@ -70,7 +70,7 @@ public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>
     /// <inheritdoc />
     protected override FewShotEpisode BuildBatch(int epoch, int batchIndex)
     {
-        var random = SeedMixer.Random(_seed, 0xE915, epoch, batchIndex);
+        var random = SeedStreams.Random(_seed, 0xE915, epoch, batchIndex);
         var classes = ClassSampling.Choose(_eligible, _ways, random);
         var support = new List<string>();
         var query = new List<string>();
@@ -87,8 +87,8 @@ public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>
         }
 
         var aug = _augmentation;
-        var s = _images.LoadBatch(support, aug, aug is null ? null : SeedMixer.Random(_seed, 0xA09, epoch, batchIndex, 0));
-        var q = _images.LoadBatch(query, aug, aug is null ? null : SeedMixer.Random(_seed, 0xA09, epoch, batchIndex, 1));
+        var s = _images.LoadBatch(support, aug, aug is null ? null : SeedStreams.Random(_seed, 0xA09, epoch, batchIndex, 0));
+        var q = _images.LoadBatch(query, aug, aug is null ? null : SeedStreams.Random(_seed, 0xA09, epoch, batchIndex, 1));
         return new FewShotEpisode(
             s,
             torch.tensor(supportLabels.ToArray()),

@@ -156,7 +156,7 @@ public sealed class ImageFolderDataset
             throw new InvalidOperationException($"{Root}: a split by class needs at least 2 classes, the dataset has {ClassCount}.");
         }
 
-        var order = SeedMixer.Permutation(ClassCount, new Random(SeedMixer.Derive(seed, 0x5C1A55)));
+        var order = SeedStreams.Permutation(ClassCount, new Random(SeedStreams.Derive(seed, 0x5C1A55)));
         int validationCount = Math.Clamp((int)Math.Round(ClassCount * validationFraction), 1, ClassCount - 1);
         var validationClasses = order.Take(validationCount).Order().ToArray();
         var trainClasses = order.Skip(validationCount).Order().ToArray();
@@ -179,7 +179,7 @@ public sealed class ImageFolderDataset
         for (int c = 0; c < ClassCount; c++)
         {
             var members = _imagesByClass[c];
-            var order = SeedMixer.Permutation(members.Length, new Random(SeedMixer.Derive(seed, 0x1A6E, c)));
+            var order = SeedStreams.Permutation(members.Length, new Random(SeedStreams.Derive(seed, 0x1A6E, c)));
             int validationCount = members.Length < 2 ? 0 : Math.Clamp((int)Math.Round(members.Length * validationFraction), 1, members.Length - 1);
             var chosen = new HashSet<int>(order.Take(validationCount));
             for (int i = 0; i < members.Length; i++)

@@ -32,7 +32,7 @@ public sealed class LabelledBatchSource : IndexedBatchSource<LabelledBatch>
         _images = images;
         _options = options;
         _orders = new EpochPlanCache<int[]>(epoch => shuffle
-            ? SeedMixer.Permutation(_dataset.Images.Count, SeedMixer.Random(_options.Seed, 0x1AB, epoch))
+            ? SeedStreams.Permutation(_dataset.Images.Count, SeedStreams.Random(_options.Seed, 0x1AB, epoch))
             : Enumerable.Range(0, _dataset.Images.Count).ToArray());
     }
 

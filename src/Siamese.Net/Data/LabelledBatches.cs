@@ -10,7 +10,7 @@ internal static class LabelledBatches
     {
         var paths = imageIndices.Select(i => dataset.Images[i].Path).ToArray();
         var ids = imageIndices.Select(i => (long)dataset.Images[i].ClassId).ToArray();
-        var tensor = images.LoadBatch(paths, augmentation, augmentation is null ? null : SeedMixer.Random(seed, 0xA08, epoch, batchIndex));
+        var tensor = images.LoadBatch(paths, augmentation, augmentation is null ? null : SeedStreams.Random(seed, 0xA08, epoch, batchIndex));
         return new LabelledBatch(tensor, torch.tensor(ids));
     }
 }

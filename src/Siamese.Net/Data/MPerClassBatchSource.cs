@@ -17,7 +17,7 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
     private readonly int _seed;
     private readonly ImageAugmentation? _augmentation;
     private readonly int _batchesPerEpoch;
-    private readonly int[] _classes;
+    private readonly PKSampler _sampler;
 
     /// <summary>Creates the sampler.</summary>
     /// <param name="dataset">The dataset.</param>
@@ -28,7 +28,7 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
     /// <param name="augmentation">Training-time augmentation or null.</param>
     /// <param name="batchesPerEpoch">Batches per epoch; by default the image count divided by P x K (at least 1).</param>
     /// <exception cref="ArgumentOutOfRangeException">P or K is less than 2, or batchesPerEpoch less than 1.</exception>
-    /// <exception cref="InvalidOperationException">The dataset has fewer than P classes with images.</exception>
+    /// <exception cref="ArgumentException">Fewer than P classes have at least two images (one image per class gives no positive pair).</exception>
     public MPerClassBatchSource(
         ImageFolderDataset dataset,
         ImageStore images,
@@ -47,13 +47,7 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
             throw new ArgumentOutOfRangeException(nameof(batchesPerEpoch), batchesPerEpoch, "batchesPerEpoch must be at least 1.");
         }
 
-        _classes = ClassSampling.ClassesWithAtLeast(dataset, 1);
-        if (_classes.Length < classesPerBatch)
-        {
-            throw new InvalidOperationException(
-                $"{dataset.Root}: a batch of {classesPerBatch} classes needs at least that many classes; the dataset has {_classes.Length}.");
-        }
-
+        _sampler = new PKSampler(dataset.Images.Select(i => i.ClassId).ToArray(), classesPerBatch, imagesPerClass, seed);
         _dataset = dataset;
         _images = images;
         _classesPerBatch = classesPerBatch;
@@ -75,26 +69,8 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
     /// <inheritdoc />
     protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
-        var random = SeedMixer.Random(_seed, 0x3C1A, epoch, batchIndex);
-        var classes = ClassSampling.Choose(_classes, _classesPerBatch, random);
-        var chosen = new List<int>(_classesPerBatch * _imagesPerClass);
-        foreach (int c in classes)
-        {
-            var members = _dataset.ImagesByClass[c];
-            if (members.Length >= _imagesPerClass)
-            {
-                chosen.AddRange(ClassSampling.Choose(members, _imagesPerClass, random));
-            }
-            else
-            {
-                for (int k = 0; k < _imagesPerClass; k++)
-                {
-                    chosen.Add(members[random.Next(members.Length)]);
-                }
-            }
-        }
-
-        return LabelledBatches.Load(_dataset, _images, _augmentation, _seed, epoch, batchIndex, chosen.ToArray());
+        var chosen = _sampler.Batch(epoch, batchIndex);
+        return LabelledBatches.Load(_dataset, _images, _augmentation, _seed, epoch, batchIndex, chosen);
     }
 
     /// <inheritdoc />

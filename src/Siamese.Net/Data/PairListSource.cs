@@ -44,7 +44,7 @@ public sealed class PairListSource : IndexedBatchSource<LabelledBatch>
         _options = options;
         _shuffle = shuffle;
         _orders = new EpochPlanCache<int[]>(epoch => _shuffle
-            ? SeedMixer.Permutation(_pairs.Length, SeedMixer.Random(_options.Seed, 0x9A125, epoch))
+            ? SeedStreams.Permutation(_pairs.Length, SeedStreams.Random(_options.Seed, 0x9A125, epoch))
             : Enumerable.Range(0, _pairs.Length).ToArray());
     }
 

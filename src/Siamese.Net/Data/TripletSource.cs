@@ -43,7 +43,7 @@ public sealed class TripletSource : IndexedBatchSource<LabelledBatch>
     protected override LabelledBatch BuildBatch(int epoch, int batchIndex)
     {
         int count = Math.Min(_options.BatchSize, _tripletsPerEpoch - (batchIndex * _options.BatchSize));
-        var random = SeedMixer.Random(_options.Seed, 0x7319, epoch, batchIndex);
+        var random = SeedStreams.Random(_options.Seed, 0x7319, epoch, batchIndex);
         var paths = new string[3][];
         for (int k = 0; k < 3; k++)
         {
@@ -66,7 +66,7 @@ public sealed class TripletSource : IndexedBatchSource<LabelledBatch>
         var tensors = new TorchSharp.torch.Tensor[3];
         for (int k = 0; k < 3; k++)
         {
-            tensors[k] = _images.LoadBatch(paths[k], aug, aug is null ? null : SeedMixer.Random(_options.Seed, 0xA07, epoch, batchIndex, k));
+            tensors[k] = _images.LoadBatch(paths[k], aug, aug is null ? null : SeedStreams.Random(_options.Seed, 0xA07, epoch, batchIndex, k));
         }
 
         return LabelledBatch.FromTriplets(tensors[0], tensors[1], tensors[2]);
