@@ -68,10 +68,11 @@ public abstract class ProxyLoss : MetricLoss
             throw new ArgumentException($"{GetName()} was created for {EmbeddingSize}-dimensional embeddings; got [{Guard.Shape(embeddings)}].", nameof(embeddings));
         }
 
-        long low = classIds.min().item<long>();
-        long high = classIds.max().item<long>();
-        if (low < 0 || high >= Classes)
+        // One synchronisation per step; the range is read only to word the error.
+        if (classIds.lt(0).logical_or(classIds.ge(Classes)).any().item<bool>())
         {
+            long low = classIds.min().item<long>();
+            long high = classIds.max().item<long>();
             throw new ArgumentException($"{GetName()} has {Classes} classes, so labels must be class ids 0..{Classes - 1}; got ids from {low} to {high}.", nameof(labels));
         }
 
