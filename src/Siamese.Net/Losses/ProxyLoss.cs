@@ -19,7 +19,7 @@ namespace Siamese.Net.Losses;
 /// embeddings or weights are float64): bfloat16 embeddings are widened first, because scales such as s = 64 or
 /// alpha = 32 overflow or round away in bfloat16 — the NaN proxy losses of low-precision training. Keep the loss
 /// module itself in float32 when the network is switched to bfloat16.</para>
-/// <para>The weights are initialised from a Kaiming normal distribution (fan-out), as pytorch-metric-learning; every
+/// <para>The weights are initialised from a Kaiming normal distribution (fan-out), as pytorch-metric-learning's proxy losses; every
 /// derived loss normalises them, so only their directions matter. Labels must be class ids 0..C-1 (an
 /// <see cref="ArgumentException"/> otherwise); mined or given tuples are ignored: these losses compare every image with
 /// every class. The loss's <see cref="MetricLoss.Distance"/> is the cosine distance, which ranks embeddings at
