@@ -48,6 +48,10 @@ public sealed class BceHeadLoss : MetricLoss
     /// <summary>Embedding dimension D the head accepts.</summary>
     public int EmbeddingSize { get; }
 
+    /// <inheritdoc />
+    /// <remarks>2: with one image per class a labelled batch has only "different" pairs and the head learns to always say so.</remarks>
+    public override int MinimumImagesPerClass => 2;
+
     /// <summary>The head's logits <c>w . |e1 - e2| + b</c> for aligned pairs [N, D] x [N, D]; returns [N].</summary>
     /// <param name="first">Embeddings [N, D].</param>
     /// <param name="second">Embeddings [N, D].</param>

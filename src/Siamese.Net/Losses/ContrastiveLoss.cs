@@ -48,6 +48,10 @@ public sealed class ContrastiveLoss : MetricLoss
     public bool Halve { get; }
 
     /// <inheritdoc />
+    /// <remarks>2: with one image per class a labelled batch has only negative pairs and the network only learns to push apart.</remarks>
+    public override int MinimumImagesPerClass => 2;
+
+    /// <inheritdoc />
     protected override Tensor PerItem(Tensor embeddings, Tensor? labels, IndexTuples? tuples)
     {
         var pairs = PairsOf(labels, tuples);

@@ -44,6 +44,14 @@ public abstract class MetricLoss : nn.Module
     /// <summary>The miner used on labelled batches that carry no tuples, or null.</summary>
     public IMiner? Miner { get; }
 
+    /// <summary>
+    /// The fewest images of each class a labelled (P×K) batch must hold for this loss to find anything to learn from:
+    /// 1 by default (a proxy or classification loss learns from single images), 2 for losses that need positive pairs
+    /// (with K = 1 they would see zero active tuples on every step). A trainer or batch source rejects a P×K
+    /// configuration with fewer images per class at construction.
+    /// </summary>
+    public virtual int MinimumImagesPerClass => 1;
+
     /// <summary>Computes the reduced loss of a batch.</summary>
     /// <param name="embeddings">Embeddings [N, D].</param>
     /// <param name="labels">Integer class ids [N], or null when <paramref name="tuples"/> say everything the loss needs.</param>
@@ -132,6 +140,15 @@ public abstract class MetricLoss : nn.Module
     /// <exception cref="ArgumentException">The labels are null.</exception>
     protected Tensor RequireLabels(Tensor? labels) => labels
         ?? throw new ArgumentException($"{GetName()} needs class labels; this batch has only pair or triplet tuples (use a labelled or P×K source).", nameof(labels));
+
+    /// <summary>
+    /// Positive and negative masks [N, N] of the pairs to use: all pairs of the labels when there are no tuples,
+    /// otherwise the given or mined tuples as pairs.
+    /// </summary>
+    private protected (Tensor Positive, Tensor Negative) PairMasks(Tensor embeddings, Tensor? labels, IndexTuples? tuples) =>
+        tuples is null
+            ? LossMath.Masks(RequireLabels(labels))
+            : LossMath.Masks(PairsOf(labels, tuples), embeddings.shape[0], embeddings.device);
 
     private ArgumentException NeedsLabelsOrTuples() =>
         new($"{GetName()} needs either class labels or pair/triplet tuples; the batch has neither.", "labels");

@@ -34,6 +34,10 @@ public sealed class PrototypicalLoss : MetricLoss
     public int Shots { get; }
 
     /// <inheritdoc />
+    /// <remarks><see cref="Shots"/> support images and at least one query: Shots + 1.</remarks>
+    public override int MinimumImagesPerClass => Shots + 1;
+
+    /// <inheritdoc />
     protected override Tensor PerItem(Tensor embeddings, Tensor? labels, IndexTuples? tuples)
     {
         var classIds = RequireLabels(labels);

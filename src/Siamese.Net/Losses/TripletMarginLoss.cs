@@ -35,6 +35,10 @@ public sealed class TripletMarginLoss : MetricLoss
     public double Margin { get; }
 
     /// <inheritdoc />
+    /// <remarks>A triplet needs a positive: 2.</remarks>
+    public override int MinimumImagesPerClass => 2;
+
+    /// <inheritdoc />
     protected override Tensor PerItem(Tensor embeddings, Tensor? labels, IndexTuples? tuples)
     {
         var triplets = TripletsOf(labels, tuples);
