@@ -8,7 +8,7 @@ namespace Siamese.Net.Data;
 /// drawn without replacement within a class when it has at least K, with replacement otherwise. Batches are grouped
 /// by class ([c1 x K, c2 x K, ...]) and fixed by (seed, epoch, batch).
 /// </summary>
-public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
+public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>, IPerClassBatchSource<LabelledBatch>
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -23,11 +23,11 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
     /// <param name="dataset">The dataset.</param>
     /// <param name="images">Loads and preprocesses the images.</param>
     /// <param name="classesPerBatch">P, at least 2 (a negative is needed).</param>
-    /// <param name="imagesPerClass">K, at least 2 (a positive is needed).</param>
+    /// <param name="imagesPerClass">K, at least 1 (2 or more for losses that need positives; the trainer checks).</param>
     /// <param name="seed">Seed of the draws and augmentation.</param>
     /// <param name="augmentation">Training-time augmentation or null.</param>
     /// <param name="batchesPerEpoch">Batches per epoch; by default the image count divided by P x K (at least 1).</param>
-    /// <exception cref="ArgumentOutOfRangeException">P or K is less than 2, or batchesPerEpoch less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">P is less than 2, K less than 1, or batchesPerEpoch less than 1.</exception>
     /// <exception cref="ArgumentException">Fewer than P classes have at least two images (one image per class gives no positive pair).</exception>
     public MPerClassBatchSource(
         ImageFolderDataset dataset,
@@ -41,7 +41,7 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfLessThan(classesPerBatch, 2);
-        ArgumentOutOfRangeException.ThrowIfLessThan(imagesPerClass, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(imagesPerClass, 1);
         if (batchesPerEpoch is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(batchesPerEpoch), batchesPerEpoch, "batchesPerEpoch must be at least 1.");

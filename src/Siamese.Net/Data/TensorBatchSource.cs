@@ -4,7 +4,7 @@ namespace Siamese.Net.Data;
 /// P×K batches of a <see cref="TensorDataset"/>, drawn by a <see cref="PKSampler"/>: the in-memory counterpart of
 /// <see cref="MPerClassBatchSource"/>, with the same exact-resume contract.
 /// </summary>
-public sealed class TensorBatchSource : IndexedBatchSource<LabelledBatch>
+public sealed class TensorBatchSource : IndexedBatchSource<LabelledBatch>, IPerClassBatchSource<LabelledBatch>
 {
     private readonly TensorDataset _dataset;
     private readonly PKSampler _sampler;

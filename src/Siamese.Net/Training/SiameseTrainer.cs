@@ -82,6 +82,14 @@ public sealed class SiameseTrainer
                 nameof(validation));
         }
 
+        if (training is IPerClassBatchSource<ITrainingBatch> perClass && perClass.ImagesPerClass < loss.MinimumImagesPerClass)
+        {
+            throw new ArgumentException(
+                $"{loss.GetName()} needs at least {loss.MinimumImagesPerClass} images of each class in a batch, but the training source draws {perClass.ImagesPerClass}: " +
+                "it would never find a positive pair. Draw more images per class.",
+                nameof(training));
+        }
+
         if (training.BatchesPerEpoch < 1)
         {
             throw new ArgumentException($"The training source has {training.BatchesPerEpoch} batches per epoch.", nameof(training));

@@ -186,7 +186,7 @@ public class SourcesTests : SourceTestBase
             batch.Labels!.data<long>().ToArray().Should().NotContain(3, "class 3 has a single image");
         }
 
-        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 2, 1)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 2, 0)).Should().Throw<ArgumentOutOfRangeException>();
     }
 
     [Fact]

@@ -40,6 +40,29 @@ public sealed class OneFitTests
     }
 
     [Fact]
+    public void A_PxK_source_with_too_few_images_per_class_for_the_loss_is_refused_before_training()
+    {
+        var folder = new TempDirectory();
+        try
+        {
+            TestDatasets.WriteFolders(folder.Path, [3, 3, 3]);
+            var dataset = ImageFolderDataset.Load(folder.Path);
+            var single = new MPerClassBatchSource(dataset, new ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Width = 8, Height = 8 }), classesPerBatch: 3, imagesPerClass: 1);
+            using var network = TinyEncoder.Create();
+            using var loss = new TripletMarginLoss();
+
+            var act = () => new SiameseTrainer().Fit(network, loss, single);
+
+            act.Should().Throw<ArgumentException>().WithMessage("*TripletMarginLoss needs at least 2 images of each class*draws 1*")
+                .Which.ParamName.Should().Be("training");
+        }
+        finally
+        {
+            folder.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_forward_hook_registered_on_the_network_fires_during_training_and_validation()
     {
         using var network = TinyEncoder.Create();
