@@ -1,5 +1,6 @@
 using System.Globalization;
 using Siamese.Net.Data;
+using Siamese.Net.Datasets;
 
 namespace OmniglotOneShot;
 

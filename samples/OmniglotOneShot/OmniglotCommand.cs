@@ -19,6 +19,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
 using static TorchSharp.torch;
+using Siamese.Net.Datasets;
 
 namespace OmniglotOneShot;
 

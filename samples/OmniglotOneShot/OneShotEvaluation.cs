@@ -7,6 +7,7 @@ using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
+using Siamese.Net.Datasets;
 
 namespace OmniglotOneShot;
 

@@ -1,4 +1,5 @@
 using Siamese.Net.Data;
+using Siamese.Net.Datasets;
 
 namespace Siamese.Net.Samples.SignatureVerification;
 

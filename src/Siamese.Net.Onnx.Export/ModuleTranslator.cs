@@ -4,7 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using G = Siamese.Net.Onnx.Export.GraphBuilder;
-using LibraryLrn = Siamese.Net.Encoders.LocalResponseNorm;
+using LibraryLrn = Siamese.Net.Encoders.FastLocalResponseNorm;
 using TorchLrn = TorchSharp.Modules.LocalResponseNorm;
 
 namespace Siamese.Net.Onnx.Export;

@@ -75,7 +75,7 @@ public class EncoderParityTests(Xunit.Abstractions.ITestOutputHelper output)
         // Strong alpha so the window matters: an off-by-one channel window changes the output by far more than 1e-4.
         using var model = torchSharpModule
             ? nn.Sequential(("lrn", nn.LocalResponseNorm(size, 1.0, 0.75, 1.0)))
-            : nn.Sequential(("lrn", new Encoders.LocalResponseNorm(size, 1.0, 0.75, 1.0)));
+            : nn.Sequential(("lrn", new Encoders.FastLocalResponseNorm(size, 1.0, 0.75, 1.0)));
         const int c = 7, h = 3, w = 4;
         var bytes = OnnxExporter.Export(model, new OnnxExportOptions { InputChannels = c, InputHeight = h, InputWidth = w });
         var images = Parity.RandomImages(2, c * h * w, seed: size).Select(v => (v * 4) - 2).ToArray();
@@ -181,8 +181,8 @@ public class EncoderParityTests(Xunit.Abstractions.ITestOutputHelper output)
         ("conv1", nn.Conv2d(1, 6, 3)),
         ("bn1", nn.BatchNorm2d(6)),
         ("relu1", nn.ReLU()),
-        ("lrn_lib_odd", new Encoders.LocalResponseNorm(3, 0.5, 0.75, 2.0)),
-        ("lrn_lib_even", new Encoders.LocalResponseNorm(4, 1.0, 0.6, 1.0)),
+        ("lrn_lib_odd", new Encoders.FastLocalResponseNorm(3, 0.5, 0.75, 2.0)),
+        ("lrn_lib_even", new Encoders.FastLocalResponseNorm(4, 1.0, 0.6, 1.0)),
         ("lrn_torch_odd", nn.LocalResponseNorm(5, 0.5, 0.75, 2.0)),
         ("lrn_torch_even", nn.LocalResponseNorm(2, 1.0, 0.75, 1.5)),
         ("pool1", nn.MaxPool2d(2, stride: 2)),

@@ -6,7 +6,7 @@ namespace Siamese.Net.Benchmarks.SideBySide;
 /// <summary>
 /// The library's previous LRN (shifted channel slices, backward derived by autograd through its elementwise ops),
 /// kept here only to measure, through <see cref="PlainSigNet"/> (which also keeps every activation in NCHW), what
-/// the hand-written backward of <see cref="Encoders.LocalResponseNorm"/> and SigNet's channels-last layout buy.
+/// the hand-written backward of <see cref="Encoders.FastLocalResponseNorm"/> and SigNet's channels-last layout buy.
 /// SigNet's constants (size 5, alpha 1e-4, beta 0.75, k 2).
 /// </summary>
 internal sealed class CompositeLocalResponseNorm() : nn.Module<Tensor, Tensor>(nameof(CompositeLocalResponseNorm))

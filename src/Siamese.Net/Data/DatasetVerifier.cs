@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Siamese.Net.Imaging;
 using static TorchSharp.torch;
+using Siamese.Net.Datasets;
 
 namespace Siamese.Net.Data;
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Siamese.Net.Datasets;
 
 namespace Siamese.Net.Data;
 

@@ -1,3 +1,4 @@
+using Siamese.Net.Datasets;
 namespace Siamese.Net.Data;
 
 /// <summary>

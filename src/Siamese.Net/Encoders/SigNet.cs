@@ -50,11 +50,11 @@ public sealed class SigNet : ImageEncoder
             cnn1 = nn.Sequential(
                 nn.Conv2d(InputChannels, 96, 11, stride: 1),
                 nn.ReLU(inplace: true),
-                new LocalResponseNorm(5, 1e-4, 0.75, 2.0),
+                new FastLocalResponseNorm(5, 1e-4, 0.75, 2.0),
                 nn.MaxPool2d(3, stride: 2),
                 nn.Conv2d(96, 256, 5, stride: 1, padding: 2),
                 nn.ReLU(inplace: true),
-                new LocalResponseNorm(5, 1e-4, 0.75, 2.0),
+                new FastLocalResponseNorm(5, 1e-4, 0.75, 2.0),
                 nn.MaxPool2d(3, stride: 2),
                 nn.Dropout2d(0.3),
                 nn.Conv2d(256, 384, 3, stride: 1, padding: 1),

@@ -1,6 +1,7 @@
 using Siamese.Net.Data;
 using Siamese.Net.Imaging;
 using Siamese.Net.Samples.Common.Synthetic;
+using Siamese.Net.Datasets;
 
 namespace Siamese.Net.Samples.Tests.Library;
 

@@ -1,6 +1,7 @@
 using Siamese.Net.Data;
 using Siamese.Net.Imaging;
 using Siamese.Net.Tests.TestSupport;
+using Siamese.Net.Datasets;
 
 namespace Siamese.Net.Tests.Data;
 

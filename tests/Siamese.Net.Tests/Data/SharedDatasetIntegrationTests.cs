@@ -2,6 +2,7 @@ using Siamese.Net.Data;
 using Siamese.Net.Imaging;
 using Siamese.Net.Tests.TestSupport;
 using TorchSharp;
+using Siamese.Net.Datasets;
 
 namespace Siamese.Net.Tests.Data;
 

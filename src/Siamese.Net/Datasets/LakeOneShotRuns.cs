@@ -1,6 +1,7 @@
+using Siamese.Net.Data;
 using System.Text.RegularExpressions;
 
-namespace Siamese.Net.Data;
+namespace Siamese.Net.Datasets;
 
 /// <summary>
 /// Reads Lake et al.'s one-shot classification runs: <c>root/runNN/training/classMM.png</c> (support),

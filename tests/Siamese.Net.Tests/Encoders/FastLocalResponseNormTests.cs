@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Siamese.Net.Tests.Encoders;
 
-public sealed class LocalResponseNormTests(ITestOutputHelper output)
+public sealed class FastLocalResponseNormTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(5, 1e-4, 0.75, 2.0)]
@@ -19,7 +19,7 @@ public sealed class LocalResponseNormTests(ITestOutputHelper output)
         var x2 = x.detach().clone().requires_grad_();
         var upstream = randn(2, 7, 5, 6, generator: gen);
 
-        var ours = new LocalResponseNorm(size, alpha, beta, k).call(x);
+        var ours = new FastLocalResponseNorm(size, alpha, beta, k).call(x);
         var theirs = nn.LocalResponseNorm(size, alpha, beta, k).call(x2);
         (ours * upstream).sum().backward();
         (theirs * upstream).sum().backward();
@@ -40,7 +40,7 @@ public sealed class LocalResponseNormTests(ITestOutputHelper output)
         var x2 = x.detach().clone().requires_grad_();
         var upstream = randn([3, 9, 4, 5], dtype: ScalarType.Float64, generator: gen);
 
-        (new LocalResponseNorm(size, alpha, beta, k).call(x) * upstream).sum().backward();
+        (new FastLocalResponseNorm(size, alpha, beta, k).call(x) * upstream).sum().backward();
         (nn.LocalResponseNorm(size, alpha, beta, k).call(x2) * upstream).sum().backward();
 
         var scale = x2.grad!.abs().max().item<double>();
@@ -54,7 +54,7 @@ public sealed class LocalResponseNormTests(ITestOutputHelper output)
         var gen = new Generator(11);
         var conv = nn.Conv2d(3, 8, 3);
         var x = randn(2, 3, 9, 9, generator: gen);
-        var lrn = new LocalResponseNorm();
+        var lrn = new FastLocalResponseNorm();
 
         var trained = lrn.call(conv.call(x).relu());
         trained.square().sum().backward();
@@ -77,7 +77,7 @@ public sealed class LocalResponseNormTests(ITestOutputHelper output)
         var x = (rand(2, 16, 6, 6, generator: gen) * 30).requires_grad_();
         var xb = x.detach().to(ScalarType.BFloat16).requires_grad_();
         var upstream = randn(2, 16, 6, 6, generator: gen);
-        var lrn = new LocalResponseNorm();
+        var lrn = new FastLocalResponseNorm();
 
         var y = lrn.call(x);
         var yb = lrn.call(xb);
@@ -96,7 +96,7 @@ public sealed class LocalResponseNormTests(ITestOutputHelper output)
     [Fact]
     public void Training_steps_leave_no_live_tensors_behind()
     {
-        var lrn = new LocalResponseNorm();
+        var lrn = new FastLocalResponseNorm();
         using var x = rand(2, 8, 5, 5);
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 3; i++)
@@ -115,6 +115,6 @@ public sealed class LocalResponseNormTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
 
-        new LocalResponseNorm().Invoking(m => m.call(zeros(4, 5))).Should().Throw<ArgumentException>().WithMessage("*[4, 5]*");
+        new FastLocalResponseNorm().Invoking(m => m.call(zeros(4, 5))).Should().Throw<ArgumentException>().WithMessage("*[4, 5]*");
     }
 }

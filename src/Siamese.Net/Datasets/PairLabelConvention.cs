@@ -1,6 +1,7 @@
+using Siamese.Net.Data;
 using System.Globalization;
 
-namespace Siamese.Net.Data;
+namespace Siamese.Net.Datasets;
 
 /// <summary>
 /// What the numbers in a pair file's label column mean. Data sets disagree (the Kaggle <c>sign_data</c> CSV uses

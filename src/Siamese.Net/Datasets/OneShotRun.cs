@@ -1,6 +1,7 @@
+using Siamese.Net.Data;
 using TorchSharp;
 
-namespace Siamese.Net.Data;
+namespace Siamese.Net.Datasets;
 
 /// <summary>
 /// One run of Lake et al.'s one-shot benchmark: support images (one per class) and query images, each with the index

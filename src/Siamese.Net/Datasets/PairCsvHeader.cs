@@ -1,4 +1,5 @@
-namespace Siamese.Net.Data;
+using Siamese.Net.Data;
+namespace Siamese.Net.Datasets;
 
 /// <summary>Whether the first row of a pairs CSV is a header (<see cref="PairCsvOptions.HasHeader"/>).</summary>
 public enum PairCsvHeader

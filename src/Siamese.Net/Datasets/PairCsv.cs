@@ -1,6 +1,7 @@
+using Siamese.Net.Data;
 using System.Text;
 
-namespace Siamese.Net.Data;
+namespace Siamese.Net.Datasets;
 
 /// <summary>
 /// Reads pair lists in the Kaggle <c>sign_data</c> layout: three columns <c>img1,img2,label</c>, with or without a

@@ -1,7 +1,8 @@
 using Siamese.Net.Data;
 using Siamese.Net.Tests.TestSupport;
+using Siamese.Net.Datasets;
 
-namespace Siamese.Net.Tests.Data;
+namespace Siamese.Net.Tests.Datasets;
 
 public sealed class PairCsvTests : IDisposable
 {

@@ -17,7 +17,7 @@ namespace Siamese.Net.Encoders;
 /// it works in bfloat16. The backward pass is written by hand (a custom autograd function) rather than derived
 /// through those operations. No parameters.
 /// </remarks>
-public sealed class LocalResponseNorm : nn.Module<Tensor, Tensor>
+public sealed class FastLocalResponseNorm : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the module; the defaults are SigNet's (size 5, alpha 1e-4, beta 0.75, k 2).</summary>
     /// <param name="size">Number of neighbouring channels in the window.</param>
@@ -25,7 +25,7 @@ public sealed class LocalResponseNorm : nn.Module<Tensor, Tensor>
     /// <param name="beta">Exponent.</param>
     /// <param name="k">Additive constant.</param>
     /// <exception cref="ArgumentOutOfRangeException">size is not positive, or a constant is not finite.</exception>
-    public LocalResponseNorm(int size = 5, double alpha = 1e-4, double beta = 0.75, double k = 2.0) : base(nameof(LocalResponseNorm))
+    public FastLocalResponseNorm(int size = 5, double alpha = 1e-4, double beta = 0.75, double k = 2.0) : base(nameof(FastLocalResponseNorm))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         if (!double.IsFinite(alpha) || !double.IsFinite(beta) || !double.IsFinite(k))

@@ -1,4 +1,5 @@
-namespace Siamese.Net.Data;
+using Siamese.Net.Data;
+namespace Siamese.Net.Datasets;
 
 /// <summary>How <see cref="PairCsv"/> reads a pairs file.</summary>
 /// <param name="LabelConvention">What the label column's numbers mean; required, because files disagree.</param>
