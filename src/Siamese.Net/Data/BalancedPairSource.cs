@@ -6,7 +6,7 @@ namespace Siamese.Net.Data;
 /// uniformly among classes with at least two images; a different pair is one image from each of two distinct
 /// classes chosen uniformly. Fresh pairs every epoch, fixed by (seed, epoch, batch).
 /// </summary>
-public sealed class BalancedPairSource : IndexedBatchSource<LabelledBatch>
+public sealed class BalancedPairSource : IndexedBatchSource<LabelledBatch>, IImageFileSource
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -80,4 +80,10 @@ public sealed class BalancedPairSource : IndexedBatchSource<LabelledBatch>
 
     /// <inheritdoc />
     protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
+
+    /// <inheritdoc />
+    public IEnumerable<string> ImagePaths => _dataset.Images.Select(i => i.Path);
+
+    /// <inheritdoc />
+    public Imaging.IImageDecoder Decoder => _images.Decoder;
 }

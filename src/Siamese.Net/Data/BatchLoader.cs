@@ -15,7 +15,7 @@ namespace Siamese.Net.Data;
 /// scope: dispose each batch.</para>
 /// </remarks>
 /// <typeparam name="TBatch">The batch type.</typeparam>
-public sealed class BatchLoader<TBatch> : IBatchSource<TBatch>
+public sealed class BatchLoader<TBatch> : IBatchSource<TBatch>, IImageFileSource
     where TBatch : IDisposable
 {
     private readonly IIndexedBatchSource<TBatch> _source;
@@ -223,4 +223,10 @@ public sealed class BatchLoader<TBatch> : IBatchSource<TBatch>
 
         private bool Stopped() => _stopping || _cancellationToken.IsCancellationRequested;
     }
+
+    /// <summary>The wrapped source's image files (none when it reads no files).</summary>
+    public IEnumerable<string> ImagePaths => (_source as IImageFileSource)?.ImagePaths ?? [];
+
+    /// <summary>The wrapped source's decoder (the default decoder when it reads no files).</summary>
+    public Imaging.IImageDecoder Decoder => (_source as IImageFileSource)?.Decoder ?? Imaging.StbImageDecoder.Default;
 }

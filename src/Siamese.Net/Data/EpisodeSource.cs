@@ -8,7 +8,7 @@ namespace Siamese.Net.Data;
 /// with at least K + queries images, then K support and <c>queriesPerClass</c> query images of each, all distinct.
 /// Fixed by (seed, epoch, episode); one batch = one episode.
 /// </summary>
-public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>
+public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>, IImageFileSource
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -100,4 +100,10 @@ public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>
     /// <inheritdoc />
     protected override IEnumerable<IDisposable> BatchTensors(FewShotEpisode batch) =>
         [batch.Support, batch.SupportLabels, batch.Query, batch.QueryLabels, batch.Images, batch.Labels!];
+
+    /// <inheritdoc />
+    public IEnumerable<string> ImagePaths => _dataset.Images.Select(i => i.Path);
+
+    /// <inheritdoc />
+    public Imaging.IImageDecoder Decoder => _images.Decoder;
 }

@@ -5,7 +5,7 @@ namespace Siamese.Net.Data;
 /// Every image of a dataset once per epoch, reshuffled each epoch (seeded), with its class id: input for metric
 /// losses or for embedding a gallery. The last batch may be smaller.
 /// </summary>
-public sealed class LabelledBatchSource : IndexedBatchSource<LabelledBatch>
+public sealed class LabelledBatchSource : IndexedBatchSource<LabelledBatch>, IImageFileSource
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -52,4 +52,10 @@ public sealed class LabelledBatchSource : IndexedBatchSource<LabelledBatch>
 
     /// <inheritdoc />
     protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
+
+    /// <inheritdoc />
+    public IEnumerable<string> ImagePaths => _dataset.Images.Select(i => i.Path);
+
+    /// <inheritdoc />
+    public Imaging.IImageDecoder Decoder => _images.Decoder;
 }

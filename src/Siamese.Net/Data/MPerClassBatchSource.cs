@@ -8,7 +8,7 @@ namespace Siamese.Net.Data;
 /// drawn without replacement within a class when it has at least K, with replacement otherwise. Batches are grouped
 /// by class ([c1 x K, c2 x K, ...]) and fixed by (seed, epoch, batch).
 /// </summary>
-public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>, IPerClassBatchSource<LabelledBatch>
+public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>, IPerClassBatchSource<LabelledBatch>, IImageFileSource
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -75,4 +75,10 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>, IP
 
     /// <inheritdoc />
     protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
+
+    /// <inheritdoc />
+    public IEnumerable<string> ImagePaths => _dataset.Images.Select(i => i.Path);
+
+    /// <inheritdoc />
+    public Imaging.IImageDecoder Decoder => _images.Decoder;
 }

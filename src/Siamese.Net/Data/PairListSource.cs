@@ -8,7 +8,7 @@ namespace Siamese.Net.Data;
 /// Batches of a fixed list of pairs (for example from <see cref="PairCsv"/>), reshuffled every epoch (seeded).
 /// The last batch of an epoch may be smaller.
 /// </summary>
-public sealed class PairListSource : IndexedBatchSource<LabelledBatch>
+public sealed class PairListSource : IndexedBatchSource<LabelledBatch>, IImageFileSource
 {
     private readonly ImagePair[] _pairs;
     private readonly ImageStore _images;
@@ -77,4 +77,10 @@ public sealed class PairListSource : IndexedBatchSource<LabelledBatch>
 
     /// <inheritdoc />
     protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
+
+    /// <inheritdoc />
+    public IEnumerable<string> ImagePaths => _pairs.SelectMany(p => new[] { p.First, p.Second });
+
+    /// <inheritdoc />
+    public Imaging.IImageDecoder Decoder => _images.Decoder;
 }

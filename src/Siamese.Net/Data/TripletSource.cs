@@ -5,7 +5,7 @@ namespace Siamese.Net.Data;
 /// least two images, the positive is another image of it, the negative an image of a different class. For online
 /// mining inside a batch use <see cref="MPerClassBatchSource"/> instead.
 /// </summary>
-public sealed class TripletSource : IndexedBatchSource<LabelledBatch>
+public sealed class TripletSource : IndexedBatchSource<LabelledBatch>, IImageFileSource
 {
     private readonly ImageFolderDataset _dataset;
     private readonly ImageStore _images;
@@ -74,4 +74,10 @@ public sealed class TripletSource : IndexedBatchSource<LabelledBatch>
 
     /// <inheritdoc />
     protected override IEnumerable<IDisposable> BatchTensors(LabelledBatch batch) => batch.Disposables();
+
+    /// <inheritdoc />
+    public IEnumerable<string> ImagePaths => _dataset.Images.Select(i => i.Path);
+
+    /// <inheritdoc />
+    public Imaging.IImageDecoder Decoder => _images.Decoder;
 }

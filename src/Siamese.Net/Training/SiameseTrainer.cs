@@ -95,7 +95,26 @@ public sealed class SiameseTrainer
             throw new ArgumentException($"The training source has {training.BatchesPerEpoch} batches per epoch.", nameof(training));
         }
 
+        if (Options.VerifyImages && Options.ResumeFrom is null)
+        {
+            VerifyImages(training, validation, cancellationToken);
+        }
+
         using var run = new TrainingRun(Options, _logger, network, loss, training, validation, progress, cancellationToken);
         return run.Execute();
+    }
+
+    /// <summary>Decodes every image file of the sources once, before training, naming every bad one.</summary>
+    private void VerifyImages(IBatchSource<ITrainingBatch> training, IBatchSource<ITrainingBatch>? validation, CancellationToken cancellationToken)
+    {
+        foreach (var source in new object?[] { training, validation }.OfType<IImageFileSource>())
+        {
+            var paths = source.ImagePaths.Distinct(StringComparer.Ordinal).ToArray();
+            if (paths.Length > 0)
+            {
+                int checkedCount = DatasetVerifier.Verify(paths, new DatasetVerifierOptions { Decoder = source.Decoder }, cancellationToken: cancellationToken);
+                TrainerLog.ImagesVerified(_logger, checkedCount);
+            }
+        }
     }
 }

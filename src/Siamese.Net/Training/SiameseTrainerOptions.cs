@@ -84,6 +84,13 @@ public sealed record SiameseTrainerOptions
     /// </summary>
     public int NoActiveTuplesWarningSteps { get; init; } = 50;
 
+    /// <summary>
+    /// Decode every image file of the training and validation sources (<see cref="Data.IImageFileSource"/>) in parallel
+    /// before the first step, and fail naming every bad file at once (default true). Turn it off when the data was
+    /// verified already; a resumed run skips it.
+    /// </summary>
+    public bool VerifyImages { get; init; } = true;
+
     /// <summary>Code run at the trainer's hooks, in this order (see <see cref="ITrainerCallback"/>). Default none.</summary>
     public IReadOnlyList<ITrainerCallback> Callbacks { get; init; } = [];
 

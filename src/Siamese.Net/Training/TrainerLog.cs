@@ -59,4 +59,7 @@ internal static partial class TrainerLog
     [LoggerMessage(EventId = 6014, Level = LogLevel.Warning,
         Message = "Epoch {Epoch} step {Step}: the loss has seen no active tuple for {Steps} steps in a row; the batches or the miner give it nothing to learn from (check images per class and the margin)")]
     public static partial void NoActiveTuples(ILogger logger, int epoch, int step, long steps);
+
+    [LoggerMessage(EventId = 6015, Level = LogLevel.Information, Message = "Verified that all {Count} images of a source decode")]
+    public static partial void ImagesVerified(ILogger logger, int count);
 }

@@ -833,39 +833,11 @@ internal sealed class TrainingRun : IDisposable
     /// </summary>
     private void EnsureFinite(string action)
     {
-        using var scope = NewDisposeScope();
-        var names = new List<string>();
-        var checks = new List<Tensor>();
-        for (int m = 0; m < _modules.Count; m++)
-        {
-            foreach (var (name, p) in _modules[m].named_parameters())
-            {
-                names.Add($"{_modules[m].GetName()}.{name}");
-                checks.Add(p.detach().isfinite().all());
-            }
-
-            foreach (var (name, b) in _modules[m].named_buffers())
-            {
-                if (b.is_floating_point())
-                {
-                    names.Add($"{_modules[m].GetName()}.{name}");
-                    checks.Add(b.isfinite().all());
-                }
-            }
-        }
-
-        if (checks.Count == 0)
-        {
-            return;
-        }
-
-        var ok = stack(checks).cpu().data<bool>().ToArray();
-        int bad = Array.IndexOf(ok, false);
-        if (bad >= 0)
+        if (ModuleHealth.FindNonFinite([("network", _network), ("loss", _loss)]) is { } bad)
         {
             TrainerLog.NonFinite(_logger, _epoch, _step);
             throw new NonFiniteLossException(
-                $"Training diverged at epoch {_epoch}, step {_step}: '{names[bad]}' holds NaN or infinite values, so nothing was saved ({action})." +
+                $"Training diverged at epoch {_epoch}, step {_step}: {bad} holds NaN or infinite values, so nothing was saved ({action})." +
                 (_lastCheckpoint is null ? string.Empty : $" The last good checkpoint is '{_lastCheckpoint}'; lower the learning rate or clip gradients."));
         }
     }

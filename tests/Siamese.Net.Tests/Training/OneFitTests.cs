@@ -63,6 +63,29 @@ public sealed class OneFitTests
     }
 
     [Fact]
+    public void Every_bad_image_is_named_before_the_first_step()
+    {
+        using var folder = new TempDirectory();
+        TestDatasets.WriteFolders(folder.Path, [3, 3, 3]);
+        var bad = new[] { Path.Combine(folder.Path, "c00", "bad.pgm"), Path.Combine(folder.Path, "c02", "cut.pgm") };
+        File.WriteAllText(bad[0], "not an image");
+        File.WriteAllBytes(bad[1], [.. System.Text.Encoding.ASCII.GetBytes("P5\n8 8\n255\n"), .. new byte[10]]);
+        var dataset = ImageFolderDataset.Load(folder.Path);
+        var store = new ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Width = 8, Height = 8 });
+        var source = new BatchLoader<LabelledBatch>(new MPerClassBatchSource(dataset, store, classesPerBatch: 3, imagesPerClass: 2));
+        using var network = TinyEncoder.Create();
+        using var loss = new TripletMarginLoss();
+        var progress = new SyncProgress<TrainingProgress>();
+
+        var act = () => new SiameseTrainer().Fit(network, loss, source, progress: progress);
+
+        act.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(bad[0]).And.Contain(bad[1]);
+        progress.Reports.Should().BeEmpty("nothing was trained");
+        var skipped = () => new SiameseTrainer(new SiameseTrainerOptions { VerifyImages = false, Epochs = 1 }).Fit(network, loss, source);
+        skipped.Should().Throw<Exception>("with verification off the bad file is met when a batch draws it");
+    }
+
+    [Fact]
     public void A_forward_hook_registered_on_the_network_fires_during_training_and_validation()
     {
         using var network = TinyEncoder.Create();
