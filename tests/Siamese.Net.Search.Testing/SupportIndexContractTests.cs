@@ -43,7 +43,7 @@ public abstract class SupportIndexContractTests : IDisposable
         }
     }
 
-    [Fact]
+    [ContractFact]
     public void NearestSample_scores_a_class_by_its_nearest_example()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -56,7 +56,7 @@ public abstract class SupportIndexContractTests : IDisposable
         result[1].Distance.Should().BeApproximately(3, Tolerance(3));
     }
 
-    [Fact]
+    [ContractFact]
     public void Prototype_scores_a_class_by_the_mean_of_its_examples()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.Prototype);
@@ -70,7 +70,7 @@ public abstract class SupportIndexContractTests : IDisposable
         result[1].Distance.Should().BeApproximately(4, Tolerance(4));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(KShotAggregation.NearestSample)]
     [InlineData(KShotAggregation.Prototype)]
     public void Search_returns_at_most_k_distinct_classes_nearest_first(KShotAggregation aggregation)
@@ -99,7 +99,7 @@ public abstract class SupportIndexContractTests : IDisposable
         all[0].Label.Should().Be("class2");
     }
 
-    [Fact]
+    [ContractFact]
     public void Search_answers_every_query_of_a_batch_in_order()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -111,7 +111,7 @@ public abstract class SupportIndexContractTests : IDisposable
         results.Select(r => r.Single().Label).Should().Equal("right", "up", "left", "right");
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(KShotAggregation.NearestSample)]
     [InlineData(KShotAggregation.Prototype)]
     public void Ties_are_ordered_by_the_order_classes_were_first_added(KShotAggregation aggregation)
@@ -126,7 +126,7 @@ public abstract class SupportIndexContractTests : IDisposable
         result.Select(m => m.Distance).Should().AllSatisfy(d => d.Should().BeApproximately(1, Tolerance(1)));
     }
 
-    [Fact]
+    [ContractFact]
     public void Add_to_an_existing_class_adds_examples_and_keeps_the_class_order()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -144,7 +144,7 @@ public abstract class SupportIndexContractTests : IDisposable
         result[0].Distance.Should().BeApproximately(1, Tolerance(1));
     }
 
-    [Fact]
+    [ContractFact]
     public void An_empty_batch_changes_nothing()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -156,7 +156,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Classes.Should().Equal("a");
     }
 
-    [Fact]
+    [ContractFact]
     public void GetVectors_returns_a_copy()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -169,7 +169,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Invoking(i => i.GetVectors("missing")).Should().Throw<KeyNotFoundException>();
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(KShotAggregation.NearestSample)]
     [InlineData(KShotAggregation.Prototype)]
     public void Remove_deletes_a_class_and_leaves_the_others(KShotAggregation aggregation)
@@ -193,7 +193,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Search([4, 1], 3).Single().Select(m => m.Label).Should().Equal("b", "a", "c");
     }
 
-    [Fact]
+    [ContractFact]
     public void Removing_the_last_class_leaves_an_empty_index()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -206,7 +206,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Invoking(i => i.Search([1, 2], 1)).Should().Throw<InvalidOperationException>();
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(KShotAggregation.NearestSample)]
     [InlineData(KShotAggregation.Prototype)]
     public void Rename_keeps_the_examples_and_the_place_of_a_class(KShotAggregation aggregation)
@@ -232,7 +232,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Classes.Should().Equal("alice", "b", "c");
     }
 
-    [Fact]
+    [ContractFact]
     public void A_dimension_mismatch_is_rejected_naming_the_argument()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -247,7 +247,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Dimension.Should().Be(3);
     }
 
-    [Fact]
+    [ContractFact]
     public void Labels_and_k_are_checked()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -261,7 +261,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Invoking(i => i.Search([1, 2], 0)).Should().Throw<ArgumentOutOfRangeException>();
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
     [InlineData(float.NegativeInfinity)]
@@ -278,7 +278,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Classes.Should().Equal("a");
     }
 
-    [Fact]
+    [ContractFact]
     public void Searching_an_empty_index_is_an_invalid_operation()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -288,7 +288,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Classes.Should().BeEmpty();
     }
 
-    [Fact]
+    [ContractFact]
     public void Dispose_is_idempotent_and_later_calls_throw_ObjectDisposedException_naming_the_index()
     {
         var index = Create(KnownMetrics.Euclidean, KShotAggregation.NearestSample);
@@ -315,7 +315,7 @@ public abstract class SupportIndexContractTests : IDisposable
         }
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Search_may_run_while_examples_are_added()
     {
         const int Dimension = 8;
@@ -356,7 +356,7 @@ public abstract class SupportIndexContractTests : IDisposable
         index.Classes.Should().HaveCount(1 + (Batches * 5));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("euclidean", KShotAggregation.NearestSample)]
     [InlineData("euclidean", KShotAggregation.Prototype)]
     [InlineData("cosine", KShotAggregation.NearestSample)]
@@ -412,7 +412,7 @@ public abstract class SupportIndexContractTests : IDisposable
         }
     }
 
-    [Fact]
+    [ContractFact]
     public void A_zero_vector_is_at_cosine_distance_one_from_everything()
     {
         var index = Create(KnownMetrics.Cosine, KShotAggregation.NearestSample);
