@@ -13,7 +13,7 @@ npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 # A free port: bind port 0 on loopback, read what the kernel chose, release it.
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')
 log="$here/pglite.log"
-# -m 4: four concurrent connections (the tests' pool size); without it PGlite serves one client at a time.
+# -m 4: up to four clients at once (e.g. a test run and a benchmark); without it PGlite serves one client at a time.
 nohup node node_modules/@electric-sql/pglite-socket/dist/scripts/server.js \
   --host=127.0.0.1 --port="$port" -e @electric-sql/pglite-pgvector:vector -m 4 >"$log" 2>&1 &
 echo $! >"$here/pglite.pid"
@@ -23,7 +23,9 @@ for _ in $(seq 1 120); do
     echo "the PGlite server exited during start-up:" >&2; cat "$log" >&2; exit 1
   fi
   if node -e 'const c=require("net").connect(+process.argv[1],"127.0.0.1",()=>{c.end();process.exit(0);});c.on("error",()=>process.exit(1));' "$port" 2>/dev/null; then
-    echo "SIAMESE_NET_PG=Host=127.0.0.1;Port=$port;Username=postgres;Password=postgres;Database=postgres;Maximum Pool Size=4;Timeout=30;Command Timeout=300"
+    # Maximum Pool Size=1: PGlite is one PostgreSQL session; its multiplexer keeps explicit transactions apart but can
+    # interleave the extended-protocol messages of two clients outside one, so each test process uses one connection.
+    echo "SIAMESE_NET_PG=Host=127.0.0.1;Port=$port;Username=postgres;Password=postgres;Database=postgres;Maximum Pool Size=1;Timeout=60;Command Timeout=300"
     exit 0
   fi
   sleep 0.5

@@ -74,7 +74,7 @@ public sealed class PgVectorSupportIndex : ISupportIndex
         get
         {
             ThrowIfDisposed();
-            return KnownDim is { } d ? d : null;
+            return KnownDimension();
         }
     }
 
@@ -558,6 +558,8 @@ public sealed class PgVectorSupportIndex : ISupportIndex
         }
         else if (Options.Dimension is { } d)
         {
+            // On its own connection, after this one is back in the pool: a pool of one must not deadlock.
+            connection.Close();
             EnsureTables(d);
         }
     }

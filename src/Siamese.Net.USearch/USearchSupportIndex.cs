@@ -129,8 +129,8 @@ public sealed class USearchSupportIndex : ISupportIndex
     /// <inheritdoc />
     public KShotAggregation Aggregation { get; }
 
-    /// <summary>The HNSW settings the index was built with.</summary>
-    public USearchIndexOptions Options { get; }
+    /// <summary>The HNSW settings the index was built with (and <see cref="ChangeExpansionSearch"/> has changed since).</summary>
+    public USearchIndexOptions Options { get; private set; }
 
     /// <summary>True for an index opened with <see cref="View"/>: it searches a memory-mapped file and cannot change.</summary>
     public bool IsReadOnly => _readOnly;
@@ -342,6 +342,33 @@ public sealed class USearchSupportIndex : ISupportIndex
     }
 
     /// <summary>
+    /// Changes <see cref="USearchIndexOptions.ExpansionSearch"/> (ef) of the built graph, trading recall for speed at
+    /// run time without rebuilding; it is saved with the index.
+    /// </summary>
+    /// <param name="expansionSearch">Candidates kept while searching, 1-100000.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Out of range.</exception>
+    public void ChangeExpansionSearch(int expansionSearch)
+    {
+        var changed = Options with { ExpansionSearch = expansionSearch };
+        changed.Validate();
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (_native is { } native)
+            {
+                NativeTuning.SetExpansion(native, changed.ExpansionAdd, changed.ExpansionSearch);
+            }
+
+            Options = changed;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
     /// Saves the index: the USearch file at <paramref name="path"/> and the labels at <c>path + ".labels"</c>, each
     /// written to a temporary file in the same folder and renamed over the old one, so a reader never sees a half-written
     /// file; the label file records the index file's length and SHA-256.
@@ -438,6 +465,8 @@ public sealed class USearchSupportIndex : ISupportIndex
                 throw new InvalidDataException($"'{full}' holds {native.Dimensions()}-dimensional vectors; its label file says {sidecar.Dimension}.");
             }
 
+            // The file does not keep the expansion factors: apply the ones the index was saved with.
+            NativeTuning.SetExpansion(native, sidecar.Options.ExpansionAdd, sidecar.Options.ExpansionSearch);
             return new USearchSupportIndex(sidecar, native, view);
         }
         catch

@@ -193,6 +193,25 @@ public sealed class USearchSupportIndexTests : IDisposable
     }
 
     [Fact]
+    public void The_search_expansion_changes_at_run_time_and_is_saved()
+    {
+        string path = Path.Combine(_folder, "tuned.usearch");
+        using (var index = new USearchSupportIndex())
+        {
+            index.Add(["a", "b"], [0, 0, 1, 1]);
+            index.Invoking(i => i.ChangeExpansionSearch(0)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("ExpansionSearch");
+            index.ChangeExpansionSearch(300);
+            index.Options.ExpansionSearch.Should().Be(300);
+            index.Search([1, 1], 1).Single()[0].Label.Should().Be("b");
+            index.Save(path);
+        }
+
+        using var loaded = USearchSupportIndex.Load(path);
+        loaded.Options.ExpansionSearch.Should().Be(300);
+        loaded.Search([0, 0.1f], 1).Single()[0].Label.Should().Be("a");
+    }
+
+    [Fact]
     public void A_configured_dimension_is_enforced_from_the_first_add()
     {
         using var index = new USearchSupportIndex(dimension: 3);
