@@ -70,6 +70,27 @@ public abstract class SupportIndexContractTests : IDisposable
         result[1].Distance.Should().BeApproximately(4, Tolerance(4));
     }
 
+    [ContractFact]
+    public void Prototypes_follow_every_change_between_searches()
+    {
+        var index = Create(KnownMetrics.Euclidean, KShotAggregation.Prototype);
+        index.Add(["a", "b"], [0, 0, 3, 0]);
+        index.Search([0, 0], 2).Single()[0].Distance.Should().BeApproximately(0, Tolerance(0));
+
+        // a's mean moves to (5, 0): 5 from the query, now farther than b.
+        index.Add(["a"], [10, 0]);
+        var moved = index.Search([0, 0], 2).Single();
+        moved.Select(m => m.Label).Should().Equal("b", "a");
+        moved[1].Distance.Should().BeApproximately(5, Tolerance(5));
+
+        index.Remove("b").Should().BeTrue();
+        index.Add(["c"], [1, 0]);
+        index.Rename("a", "alice").Should().BeTrue();
+        var changed = index.Search([0, 0], 2).Single();
+        changed.Select(m => m.Label).Should().Equal("c", "alice");
+        changed[1].Distance.Should().BeApproximately(5, Tolerance(5));
+    }
+
     [ContractTheory]
     [InlineData(KShotAggregation.NearestSample)]
     [InlineData(KShotAggregation.Prototype)]
