@@ -74,8 +74,8 @@ using (var hnsw = new USearchSupportIndex(KnownMetrics.Cosine, options: new USea
 // pgvector on the server in SIAMESE_NET_PG, on the first --pg-size vectors (the WASM server in CI is slow).
 if (Environment.GetEnvironmentVariable("SIAMESE_NET_PG") is { Length: > 0 } connection && options.PgSize > 0)
 {
-  try
-  {
+    try
+    {
     int n = Math.Min(options.PgSize, options.Size);
     using var subset = new ExactSupportIndex(KnownMetrics.Cosine);
     subset.Add(labels[..n], data.AsSpan(0, n * options.Dim));
@@ -135,7 +135,7 @@ static string[] Row(string name, int size, double build, long memory, double r1,
     timing.QueriesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
     timing.P50.ToString("F2", CultureInfo.InvariantCulture),
     timing.P99.ToString("F2", CultureInfo.InvariantCulture),
-    baseline is { } b ? (timing.QueriesPerSecond / b.QueriesPerSecond).ToString("F0", CultureInfo.InvariantCulture) + "x" : "1x",
+    baseline is { } b ? (timing.QueriesPerSecond / b.QueriesPerSecond).ToString(timing.QueriesPerSecond < 10 * b.QueriesPerSecond ? "F2" : "F0", CultureInfo.InvariantCulture) + "x" : "1x",
 ];
 
 static (double At1, double At10) Recall(IReadOnlyList<SupportMatch>[] found, IReadOnlyList<SupportMatch>[] truth)
