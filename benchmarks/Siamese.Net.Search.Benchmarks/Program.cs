@@ -76,42 +76,42 @@ if (Environment.GetEnvironmentVariable("SIAMESE_NET_PG") is { Length: > 0 } conn
 {
     try
     {
-    int n = Math.Min(options.PgSize, options.Size);
-    using var subset = new ExactSupportIndex(KnownMetrics.Cosine);
-    subset.Add(labels[..n], data.AsSpan(0, n * options.Dim));
-    var subsetTruth = subset.Search(queries, 10);
-    var subsetTiming = Time(subset, queries, options);
-    Report(Row("exact (same subset)", n, double.NaN, 0, 1, 1, subsetTiming));
+        int n = Math.Min(options.PgSize, options.Size);
+        using var subset = new ExactSupportIndex(KnownMetrics.Cosine);
+        subset.Add(labels[..n], data.AsSpan(0, n * options.Dim));
+        var subsetTruth = subset.Search(queries, 10);
+        var subsetTiming = Time(subset, queries, options);
+        Report(Row("exact (same subset)", n, double.NaN, 0, 1, 1, subsetTiming));
 
-    var builder = new NpgsqlDataSourceBuilder(connection);
-    builder.UseVector();
-    using var dataSource = builder.Build();
-    string table = "bench_" + Guid.NewGuid().ToString("N")[..8];
-    watch.Restart();
-    using (var pg = PgVectorSupportIndex.Open(dataSource, KnownMetrics.Cosine, options: new PgVectorIndexOptions { Table = table, IndexKind = PgVectorIndexKind.None }))
-    {
-        for (int start = 0; start < n; start += 10_000)
-        {
-            int m = Math.Min(10_000, n - start);
-            pg.Add(labels[start..(start + m)], data.AsSpan(start * options.Dim, m * options.Dim));
-        }
-
-        double load = watch.Elapsed.TotalSeconds;
+        var builder = new NpgsqlDataSourceBuilder(connection);
+        builder.UseVector();
+        using var dataSource = builder.Build();
+        string table = "bench_" + Guid.NewGuid().ToString("N")[..8];
         watch.Restart();
-        using var hnsw = PgVectorSupportIndex.Open(dataSource, KnownMetrics.Cosine, options: new PgVectorIndexOptions { Table = table, HnswEfSearch = 100 });
-        hnsw.RebuildAnnIndex();
-        double indexBuild = watch.Elapsed.TotalSeconds;
-        var (r1, r10) = Recall(hnsw.Search(queries, 10), subsetTruth);
-        var timing = Time(hnsw, queries, options);
-        Report(Row(string.Create(culture, $"pgvector HNSW m=16 efC=64 ef=100 (load {load:F0} s + index {indexBuild:F0} s)"), n, load + indexBuild, 0, r1, r10, timing, subsetTiming));
-        using var drop = dataSource.CreateCommand($"DROP TABLE \"{table}\", \"{table}_classes\", \"{table}_meta\" CASCADE");
-        drop.ExecuteNonQuery();
+        using (var pg = PgVectorSupportIndex.Open(dataSource, KnownMetrics.Cosine, options: new PgVectorIndexOptions { Table = table, IndexKind = PgVectorIndexKind.None }))
+        {
+            for (int start = 0; start < n; start += 10_000)
+            {
+                int m = Math.Min(10_000, n - start);
+                pg.Add(labels[start..(start + m)], data.AsSpan(start * options.Dim, m * options.Dim));
+            }
+
+            double load = watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            using var hnsw = PgVectorSupportIndex.Open(dataSource, KnownMetrics.Cosine, options: new PgVectorIndexOptions { Table = table, HnswEfSearch = 100 });
+            hnsw.RebuildAnnIndex();
+            double indexBuild = watch.Elapsed.TotalSeconds;
+            var (r1, r10) = Recall(hnsw.Search(queries, 10), subsetTruth);
+            var timing = Time(hnsw, queries, options);
+            Report(Row(string.Create(culture, $"pgvector HNSW m=16 efC=64 ef=100 (load {load:F0} s + index {indexBuild:F0} s)"), n, load + indexBuild, 0, r1, r10, timing, subsetTiming));
+            using var drop = dataSource.CreateCommand($"DROP TABLE \"{table}\", \"{table}_classes\", \"{table}_meta\" CASCADE");
+            drop.ExecuteNonQuery();
+        }
     }
-  }
-  catch (NpgsqlException e)
-  {
-    Console.WriteLine("pgvector run failed: " + e.Message);
-  }
+    catch (NpgsqlException e)
+    {
+        Console.WriteLine("pgvector run failed: " + e.Message);
+    }
 }
 
 Console.WriteLine();
