@@ -4,16 +4,27 @@ namespace Siamese.Net.Search;
 
 /// <summary>
 /// An exact (brute-force) support index in managed code, for deployments without TorchSharp: every query is compared
-/// with every stored sample (or class prototype) under <see cref="Metric"/>. Linear in the support size; for
-/// 10^5 and more samples use an approximate index (Siamese.Net.USearch) or a database (Siamese.Net.PgVector).
+/// with every stored sample (or class prototype) under <see cref="Metric"/>. Samples live in one contiguous row-major
+/// buffer and are compared with <see cref="TensorPrimitives"/> (SIMD) kernels; class prototypes (means) are cached
+/// and recomputed only after a change. Linear in the support size; for 10^5 and more samples use an approximate
+/// index (Siamese.Net.USearch) or a database (Siamese.Net.PgVector).
 /// </summary>
 public sealed class ExactSupportIndex : ISupportIndex
 {
+    // Below this many query x reference comparisons a batch runs on the calling thread: a parallel loop costs more.
+    private const long ParallelThreshold = 1L << 20;
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly List<string> _classes = [];
-    private readonly Dictionary<string, List<float[]>> _samples = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _rankOf = new(StringComparer.Ordinal);
+    private readonly List<int> _classSizes = [];
+    private readonly object _prototypeGate = new();
+    private float[] _data = [];
+    private int[] _rowClass = [];
+    private float[] _rowNorms = [];
     private int _count;
     private int? _dimension;
+    private volatile Prototypes? _prototypes;
     private bool _disposed;
 
     /// <summary>Creates an empty index.</summary>
@@ -57,31 +68,37 @@ public sealed class ExactSupportIndex : ISupportIndex
     public void Add(IReadOnlyList<string> labels, ReadOnlySpan<float> vectors)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        var rows = SupportVectors.Split(labels, vectors, Dimension, nameof(vectors));
         _lock.EnterWriteLock();
         try
         {
             ThrowIfDisposed();
-            if (rows.Length > 0)
+            int d = SupportArguments.CheckAdd(labels, vectors, _dimension, nameof(vectors));
+            if (labels.Count == 0)
             {
-                _dimension ??= rows[0].Length;
-                if (rows[0].Length != _dimension)
-                {
-                    throw new ArgumentException($"The index holds {_dimension}-dimensional embeddings; these have {rows[0].Length}.", nameof(vectors));
-                }
+                return;
             }
 
-            for (int i = 0; i < rows.Length; i++)
+            _dimension ??= d;
+            EnsureCapacity(_count + labels.Count, d);
+            vectors.CopyTo(_data.AsSpan(_count * d));
+            for (int i = 0; i < labels.Count; i++)
             {
-                if (!_samples.TryGetValue(labels[i], out var list))
+                if (!_rankOf.TryGetValue(labels[i], out int rank))
                 {
-                    _samples[labels[i]] = list = [];
+                    rank = _classes.Count;
+                    _rankOf[labels[i]] = rank;
                     _classes.Add(labels[i]);
+                    _classSizes.Add(0);
                 }
 
-                list.Add(rows[i]);
-                _count++;
+                int row = _count + i;
+                _rowClass[row] = rank;
+                _rowNorms[row] = TensorPrimitives.Norm(_data.AsSpan(row * d, d));
+                _classSizes[rank]++;
             }
+
+            _count += labels.Count;
+            _prototypes = null;
         }
         finally
         {
@@ -97,13 +114,42 @@ public sealed class ExactSupportIndex : ISupportIndex
         try
         {
             ThrowIfDisposed();
-            if (!_samples.Remove(label, out var list))
+            if (!_rankOf.TryGetValue(label, out int removed))
             {
                 return false;
             }
 
-            _classes.Remove(label);
-            _count -= list.Count;
+            // Compact the buffer in place and shift the ranks of later classes down by one: O(N D), rare.
+            int d = _dimension!.Value;
+            int kept = 0;
+            for (int row = 0; row < _count; row++)
+            {
+                int rank = _rowClass[row];
+                if (rank == removed)
+                {
+                    continue;
+                }
+
+                if (kept != row)
+                {
+                    _data.AsSpan(row * d, d).CopyTo(_data.AsSpan(kept * d, d));
+                    _rowNorms[kept] = _rowNorms[row];
+                }
+
+                _rowClass[kept] = rank > removed ? rank - 1 : rank;
+                kept++;
+            }
+
+            _count = kept;
+            _classes.RemoveAt(removed);
+            _classSizes.RemoveAt(removed);
+            _rankOf.Remove(label);
+            for (int c = removed; c < _classes.Count; c++)
+            {
+                _rankOf[_classes[c]] = c;
+            }
+
+            _prototypes = null;
             return true;
         }
         finally
@@ -116,12 +162,12 @@ public sealed class ExactSupportIndex : ISupportIndex
     public bool Rename(string label, string newLabel)
     {
         ArgumentNullException.ThrowIfNull(label);
-        SupportVectors.CheckLabel(newLabel, nameof(newLabel));
+        SupportArguments.CheckLabel(newLabel, nameof(newLabel));
         _lock.EnterWriteLock();
         try
         {
             ThrowIfDisposed();
-            if (!_samples.TryGetValue(label, out var list))
+            if (!_rankOf.TryGetValue(label, out int rank))
             {
                 return false;
             }
@@ -131,14 +177,14 @@ public sealed class ExactSupportIndex : ISupportIndex
                 return true;
             }
 
-            if (_samples.ContainsKey(newLabel))
+            if (_rankOf.ContainsKey(newLabel))
             {
                 throw new ArgumentException($"The class '{newLabel}' already exists.", nameof(newLabel));
             }
 
-            _samples.Remove(label);
-            _samples[newLabel] = list;
-            _classes[_classes.IndexOf(label)] = newLabel;
+            _rankOf.Remove(label);
+            _rankOf[newLabel] = rank;
+            _classes[rank] = newLabel;
             return true;
         }
         finally
@@ -151,9 +197,27 @@ public sealed class ExactSupportIndex : ISupportIndex
     public float[] GetVectors(string label)
     {
         ArgumentNullException.ThrowIfNull(label);
-        return Read(() => _samples.TryGetValue(label, out var list)
-            ? list.SelectMany(v => v).ToArray()
-            : throw new KeyNotFoundException($"The index has no class '{label}'."));
+        return Read(() =>
+        {
+            if (!_rankOf.TryGetValue(label, out int rank))
+            {
+                throw new KeyNotFoundException($"The index has no class '{label}'.");
+            }
+
+            int d = _dimension!.Value;
+            var result = new float[_classSizes[rank] * d];
+            int next = 0;
+            for (int row = 0; row < _count; row++)
+            {
+                if (_rowClass[row] == rank)
+                {
+                    _data.AsSpan(row * d, d).CopyTo(result.AsSpan(next * d));
+                    next++;
+                }
+            }
+
+            return result;
+        });
     }
 
     /// <inheritdoc />
@@ -169,26 +233,30 @@ public sealed class ExactSupportIndex : ISupportIndex
                 throw new InvalidOperationException("The support index is empty: add classes before searching.");
             }
 
-            var rows = SupportVectors.Rows(queries, d, nameof(queries));
-            var references = new List<(int Rank, string Label, float[] Vector)>(_count);
-            for (int c = 0; c < _classes.Count; c++)
+            SupportArguments.CheckRows(queries, d, nameof(queries));
+            int q = queries.Length / d;
+            var references = Aggregation == KShotAggregation.Prototype
+                ? GetPrototypes(d)
+                : new Prototypes(_data, _rowNorms, _rowClass, _count);
+            var classes = _classes.ToArray();
+            var results = new IReadOnlyList<SupportMatch>[q];
+            if ((long)q * references.Count < ParallelThreshold || q == 1)
             {
-                var list = _samples[_classes[c]];
-                if (Aggregation == KShotAggregation.Prototype)
+                var best = new double[classes.Length];
+                for (int i = 0; i < q; i++)
                 {
-                    references.Add((c, _classes[c], Mean(list, d)));
-                }
-                else
-                {
-                    references.AddRange(list.Select(v => (c, _classes[c], v)));
+                    results[i] = SearchOne(queries.Slice(i * d, d), references, classes, best, k);
                 }
             }
-
-            var results = new IReadOnlyList<SupportMatch>[rows.Length];
-            for (int q = 0; q < rows.Length; q++)
+            else
             {
-                var query = rows[q];
-                results[q] = ClassRanking.TopClasses(references.Select(r => (r.Rank, r.Label, (double)Metric.Distance(query, r.Vector))), k);
+                // A span cannot enter a lambda; the batch is copied once (Q x D, small next to the work).
+                var copy = queries.ToArray();
+                Parallel.For(0, q, () => new double[classes.Length], (i, _, best) =>
+                {
+                    results[i] = SearchOne(copy.AsSpan(i * d, d), references, classes, best, k);
+                    return best;
+                }, _ => { });
             }
 
             return results;
@@ -211,8 +279,13 @@ public sealed class ExactSupportIndex : ISupportIndex
         try
         {
             _disposed = true;
-            _samples.Clear();
+            _data = [];
+            _rowClass = [];
+            _rowNorms = [];
             _classes.Clear();
+            _rankOf.Clear();
+            _classSizes.Clear();
+            _prototypes = null;
         }
         finally
         {
@@ -223,16 +296,127 @@ public sealed class ExactSupportIndex : ISupportIndex
         // ObjectDisposedException instead of this index's.
     }
 
-    private static float[] Mean(List<float[]> vectors, int dimension)
+    private SupportMatch[] SearchOne(ReadOnlySpan<float> query, Prototypes references, string[] classes, double[] best, int k)
     {
-        var mean = new float[dimension];
-        foreach (var v in vectors)
+        Array.Fill(best, double.PositiveInfinity);
+        int d = query.Length;
+        float queryNorm = TensorPrimitives.Norm(query);
+        var data = references.Data.AsSpan(0, references.Count * d);
+        for (int row = 0; row < references.Count; row++)
         {
-            TensorPrimitives.Add(mean, v, mean);
+            var reference = data.Slice(row * d, d);
+            double distance = RowDistance(query, queryNorm, reference, references.Norms[row]);
+            int rank = references.Classes[row];
+            if (distance < best[rank])
+            {
+                best[rank] = distance;
+            }
         }
 
-        TensorPrimitives.Divide(mean, vectors.Count, mean);
-        return mean;
+        // Keep the k smallest in a sorted buffer; visiting classes in rank order and inserting only past strictly
+        // smaller entries leaves ties in insertion order.
+        int keep = Math.Min(k, classes.Length);
+        Span<int> top = keep <= 64 ? stackalloc int[keep] : new int[keep];
+        int filled = 0;
+        for (int c = 0; c < classes.Length; c++)
+        {
+            double value = best[c];
+            if (double.IsPositiveInfinity(value) || (filled == keep && value >= best[top[filled - 1]]))
+            {
+                continue;
+            }
+
+            int position = filled < keep ? filled++ : keep - 1;
+            while (position > 0 && best[top[position - 1]] > value)
+            {
+                top[position] = top[position - 1];
+                position--;
+            }
+
+            top[position] = c;
+        }
+
+        var matches = new SupportMatch[filled];
+        for (int i = 0; i < filled; i++)
+        {
+            matches[i] = new SupportMatch(classes[top[i]], best[top[i]]);
+        }
+
+        return matches;
+    }
+
+    private double RowDistance(ReadOnlySpan<float> query, float queryNorm, ReadOnlySpan<float> reference, float referenceNorm)
+    {
+        if (ReferenceEquals(Metric, KnownMetrics.Euclidean))
+        {
+            return TensorPrimitives.Distance(query, reference);
+        }
+
+        if (ReferenceEquals(Metric, KnownMetrics.InnerProduct))
+        {
+            return 1 - TensorPrimitives.Dot(query, reference);
+        }
+
+        if (ReferenceEquals(Metric, KnownMetrics.Cosine))
+        {
+            // Same formula as KnownMetrics.Cosine, with the reference norms computed once per change.
+            float norms = queryNorm * referenceNorm;
+            return norms > 0 ? 1 - (TensorPrimitives.Dot(query, reference) / norms) : 1;
+        }
+
+        return Metric.Distance(query, reference);
+    }
+
+    private Prototypes GetPrototypes(int d)
+    {
+        if (_prototypes is { } cached)
+        {
+            return cached;
+        }
+
+        // Several readers may get here at once; one computes, the others wait and reuse it.
+        lock (_prototypeGate)
+        {
+            if (_prototypes is { } again)
+            {
+                return again;
+            }
+
+            int c = _classes.Count;
+            var means = new float[c * d];
+            for (int row = 0; row < _count; row++)
+            {
+                var mean = means.AsSpan(_rowClass[row] * d, d);
+                TensorPrimitives.Add(mean, _data.AsSpan(row * d, d), mean);
+            }
+
+            var norms = new float[c];
+            var ranks = new int[c];
+            for (int rank = 0; rank < c; rank++)
+            {
+                var mean = means.AsSpan(rank * d, d);
+                TensorPrimitives.Divide(mean, _classSizes[rank], mean);
+                norms[rank] = TensorPrimitives.Norm(mean);
+                ranks[rank] = rank;
+            }
+
+            var built = new Prototypes(means, norms, ranks, c);
+            _prototypes = built;
+            return built;
+        }
+    }
+
+    private void EnsureCapacity(int rows, int d)
+    {
+        if (_rowClass.Length >= rows)
+        {
+            return;
+        }
+
+        int capacity = Math.Max(rows, Math.Max(16, _rowClass.Length * 2));
+        Array.Resize(ref _data, checked(capacity * d));
+        Array.Resize(ref _rowClass, capacity);
+        Array.Resize(ref _rowNorms, capacity);
     }
 
     private T Read<T>(Func<T> read)
@@ -250,4 +434,7 @@ public sealed class ExactSupportIndex : ISupportIndex
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>The rows a search compares with: samples, or class means; with their norms and class ranks.</summary>
+    private sealed record Prototypes(float[] Data, float[] Norms, int[] Classes, int Count);
 }
