@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Siamese.Net.Distances;
@@ -23,13 +24,24 @@ public static class DistanceExtensions
         return distance.IsSimilarity ? near - far : far - near;
     }
 
-    /// <summary>Turns values of <paramref name="distance"/> into distance-like scores (smaller = more alike).</summary>
+    /// <summary>
+    /// Turns values of <paramref name="distance"/> into distance-like scores (smaller = more alike):
+    /// <c>1 - s</c> for a similarity, so a dot product becomes the inner-product distance of
+    /// <see cref="Search.KnownMetrics.InnerProduct"/> and every index reports the same numbers.
+    /// </summary>
     /// <param name="distance">The distance or similarity.</param>
     /// <param name="values">Its values.</param>
-    /// <returns><paramref name="values"/> for a distance, their negation for a similarity.</returns>
+    /// <returns><paramref name="values"/> for a distance, <c>1 - values</c> for a similarity.</returns>
     public static Tensor AsDistance(this IDistance distance, Tensor values)
     {
         ArgumentNullException.ThrowIfNull(distance);
-        return distance.IsSimilarity ? values.neg() : values.alias();
+        if (!distance.IsSimilarity)
+        {
+            return values.alias();
+        }
+
+        // Scalars held explicitly: TorchSharp 0.107 lets the GC free an implicit temporary Scalar mid-call.
+        using var one = 1.0.ToScalar();
+        return values.neg().add_(one, one);
     }
 }

@@ -84,13 +84,14 @@ public sealed class TensorSupportIndex : ISupportIndex
     /// <inheritdoc />
     public void Add(IReadOnlyList<string> labels, ReadOnlySpan<float> vectors)
     {
-        ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Count == 0 || vectors.Length == 0 || vectors.Length % labels.Count != 0)
+        // The same checks (and argument names) as every other index, from the shared contract package.
+        int d = SupportArguments.CheckAdd(labels, vectors, Dimension, nameof(vectors));
+        if (labels.Count == 0)
         {
-            throw new ArgumentException($"{vectors.Length} values do not split into {labels.Count} equal, non-empty rows.", nameof(vectors));
+            return;
         }
 
-        using var rows = tensor(vectors.ToArray(), [labels.Count, vectors.Length / labels.Count]);
+        using var rows = tensor(vectors.ToArray(), [labels.Count, d]);
         Add(labels, rows);
     }
 
@@ -317,12 +318,8 @@ public sealed class TensorSupportIndex : ISupportIndex
             throw new InvalidOperationException("The support index is empty: add classes before searching.");
         }
 
-        if (queries.Length == 0 || queries.Length % dimension != 0)
-        {
-            throw new ArgumentException($"{queries.Length} values are not a whole number of {dimension}-dimensional rows.", nameof(queries));
-        }
-
-        using var rows = tensor(queries.ToArray(), [queries.Length / dimension, dimension]);
+        int count = SupportArguments.CheckRows(queries, dimension, nameof(queries));
+        using var rows = tensor(queries.ToArray(), [count, dimension]);
         return Search(rows, k);
     }
 
