@@ -39,6 +39,14 @@ public sealed class FaceSimilaritySampleTests
         loaded.Classes.Should().HaveCount(10).And.Contain("s5").And.Contain("s14");
         loaded.Threshold.Should().NotBeNull();
         loaded.Predict(Path.Combine(data, "s5", "1.pgm")).Label.Should().Be("s5", "its own support image is at distance zero");
+
+        // The ONNX bundle the sample wrote beside it answers like the TorchSharp classifier, on every test image.
+        using var deployed = Siamese.Net.Onnx.OnnxOneShotClassifier.Load(Path.ChangeExtension(Path.Combine(output, FaceSimilarityCommand.ClassifierFileName), ".siamese-onnx"));
+        var queries = Enumerable.Range(5, 10).SelectMany(s => new[] { 2, 3, 4 }.Select(k => Path.Combine(data, $"s{s}", $"{k}.pgm"))).ToArray();
+        var torch = loaded.PredictBatch(queries);
+        var onnx = deployed.PredictBatch(queries);
+        onnx.Select(p => p.Label).Should().Equal(torch.Select(p => p.Label), "the same labels and unknowns");
+        onnx.Select(p => p.Distance).Zip(torch.Select(p => p.Distance), (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-4);
     }
 
     [Fact]
