@@ -91,14 +91,14 @@ public sealed class ImageStore
     {
         if (_cache is null)
         {
-            using var decoded = ImageFile.Decode(path, Decoder, Preprocessing);
+            using var decoded = ImageFile.Decode(path, Decoder, Preprocessing.ColorMode);
             return Preprocessing.Geometric(decoded);
         }
 
         var pixels = _cache.GetOrAdd(path, p =>
         {
             using var scope = torch.NewDisposeScope();
-            using var decoded = ImageFile.Decode(p, Decoder, Preprocessing);
+            using var decoded = ImageFile.Decode(p, Decoder, Preprocessing.ColorMode);
             return Preprocessing.Geometric(decoded).contiguous().data<float>().ToArray();
         });
         return torch.tensor(pixels, new long[] { Preprocessing.Channels, Preprocessing.Height, Preprocessing.Width });

@@ -8,7 +8,7 @@ namespace Siamese.Net.Imaging;
 /// <summary>
 /// Pixels as decoded, before colour conversion: interleaved (H, W, channels) samples with 1 (grey), 2 (grey + alpha),
 /// 3 (RGB) or 4 (RGBA) channels, 8 or 16 bits each, in stb's native buffer or a managed array, plus the EXIF
-/// orientation to apply. <see cref="ToTensor(ColorMode)"/> writes the output tensor directly from the samples, so the only
+/// orientation to apply. <see cref="ToTensor"/> writes the output tensor directly from the samples, so the only
 /// full-size buffers alive at once are the decoded samples and the output floats.
 /// </summary>
 internal sealed unsafe class DecodedImage : IDisposable
@@ -68,32 +68,16 @@ internal sealed unsafe class DecodedImage : IDisposable
     /// scanned documents and pen strokes are drawn on white paper and a transparent background usually means paper.
     /// Grey from colour uses the ITU-R BT.601 luma weights, as PIL's <c>convert("L")</c> does.
     /// </summary>
-    public Tensor ToTensor(ColorMode mode) => ToTensor(mode, 1, minimum: false);
-
-    /// <summary>
-    /// As <see cref="ToTensor(ColorMode)"/>, shrunk by an integer <paramref name="factor"/> on the way: each output
-    /// pixel is the mean (or with <paramref name="minimum"/> the minimum, for min-pool resizing that keeps thin dark
-    /// strokes) of a factor x factor block of the upright image; the last row and column of blocks may be narrower.
-    /// The full-size float image is never built.
-    /// </summary>
-    public Tensor ToTensor(ColorMode mode, int factor, bool minimum)
+    public Tensor ToTensor(ColorMode mode)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
         int outChannels = mode == ColorMode.Grayscale ? 1 : 3;
-        int width = (OrientedWidth + factor - 1) / factor, height = (OrientedHeight + factor - 1) / factor;
+        int width = OrientedWidth, height = OrientedHeight;
         var tensor = torch.empty(new long[] { outChannels, height, width }, ScalarType.Float32);
         try
         {
             // A fresh CPU tensor is contiguous: its bytes are the planar floats, written in place (no managed copy).
             var destination = MemoryMarshal.Cast<byte, float>(tensor.bytes);
-            if (factor == 1)
-            {
-                WritePlanar(destination, outChannels);
-            }
-            else
-            {
-                WriteReduced(destination, outChannels, factor, minimum);
-            }
+            WritePlanar(destination, outChannels);
         }
         catch
         {
@@ -134,100 +118,6 @@ internal sealed unsafe class DecodedImage : IDisposable
         {
             var samples = _words ?? new ReadOnlySpan<ushort>((void*)_native, count);
             Convert(samples, result, outChannels);
-        }
-    }
-
-    private void WriteReduced(Span<float> result, int outChannels, int factor, bool minimum)
-    {
-        // Block by block over the upright image; only the output is allocated.
-        int width = OrientedWidth, height = OrientedHeight;
-        int outWidth = (width + factor - 1) / factor, outHeight = (height + factor - 1) / factor;
-        int n = outWidth * outHeight;
-        var pixel = new float[outChannels];
-        var sum = new float[outChannels];
-        for (int by = 0; by < outHeight; by++)
-        {
-            for (int bx = 0; bx < outWidth; bx++)
-            {
-                int x0 = bx * factor, y0 = by * factor;
-                int x1 = Math.Min(width, x0 + factor), y1 = Math.Min(height, y0 + factor);
-                Array.Fill(sum, minimum ? float.MaxValue : 0f);
-
-                for (int y = y0; y < y1; y++)
-                {
-                    for (int x = x0; x < x1; x++)
-                    {
-                        ReadUpright(x, y, pixel, outChannels);
-                        for (int c = 0; c < outChannels; c++)
-                        {
-                            sum[c] = minimum ? Math.Min(sum[c], pixel[c]) : sum[c] + pixel[c];
-                        }
-                    }
-                }
-
-                float count = minimum ? 1f : (x1 - x0) * (y1 - y0);
-                int i = (by * outWidth) + bx;
-                for (int c = 0; c < outChannels; c++)
-                {
-                    result[(c * n) + i] = sum[c] / count;
-                }
-            }
-        }
-    }
-
-    /// <summary>One upright pixel in the output colour mode (composited, converted), for the reduced path.</summary>
-    private void ReadUpright(int x, int y, float[] pixel, int outChannels)
-    {
-        int count = checked(Width * Height * Channels);
-        int o = SourceIndex(x, y) * Channels;
-        if (_bytes is not null || (_native != IntPtr.Zero && !_nativeWords))
-        {
-            var samples = _bytes ?? new ReadOnlySpan<byte>((void*)_native, count);
-            Pixel(samples, o, pixel, outChannels);
-        }
-        else
-        {
-            var samples = _words ?? new ReadOnlySpan<ushort>((void*)_native, count);
-            Pixel(samples, o, pixel, outChannels);
-        }
-    }
-
-    private void Pixel<T>(ReadOnlySpan<T> src, int o, float[] pixel, int outChannels)
-        where T : unmanaged
-    {
-        var scale = _scale;
-        int c = Channels;
-        float r, g, b, a;
-        if (c <= 2)
-        {
-            r = g = b = scale[ToInt(src[o])];
-            a = c == 2 ? scale[ToInt(src[o + 1])] : 1f;
-        }
-        else
-        {
-            r = scale[ToInt(src[o])];
-            g = scale[ToInt(src[o + 1])];
-            b = scale[ToInt(src[o + 2])];
-            a = c == 4 ? scale[ToInt(src[o + 3])] : 1f;
-        }
-
-        if (a < 1f)
-        {
-            float background = 1f - a;
-            r = (r * a) + background;
-            g = (g * a) + background;
-            b = (b * a) + background;
-        }
-
-        if (outChannels == 1)
-        {
-            pixel[0] = c <= 2 ? r : Math.Clamp((0.299f * r) + (0.587f * g) + (0.114f * b), 0f, 1f);
-        }
-        else
-        {
-            pixel[0] = r;
-            pixel[1] = g;
-            pixel[2] = b;
         }
     }
 

@@ -24,13 +24,4 @@ internal static class ImageFile
 
     public static Tensor Decode(string path, IImageDecoder decoder, ColorMode colorMode) =>
         decoder.Decode(ReadBytes(path), colorMode, path);
-
-    /// <summary>
-    /// Decodes for <paramref name="preprocessing"/>: with the built-in decoder, an image much larger than the output
-    /// is shrunk while it is converted (see <see cref="StbImageDecoder.DecodeForTarget"/>).
-    /// </summary>
-    public static Tensor Decode(string path, IImageDecoder decoder, ImagePreprocessing preprocessing) =>
-        decoder is StbImageDecoder stb
-            ? stb.DecodeForTarget(ReadBytes(path), preprocessing.ColorMode, path, preprocessing.Width, preprocessing.Height, preprocessing.ResizeMode == ResizeMode.MinPool)
-            : decoder.Decode(ReadBytes(path), preprocessing.ColorMode, path);
 }

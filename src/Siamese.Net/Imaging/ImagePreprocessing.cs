@@ -194,7 +194,7 @@ public sealed record ImagePreprocessing
     public Tensor Load(string path, IImageDecoder? decoder = null)
     {
         using var scope = torch.NewDisposeScope();
-        var decoded = ImageFile.Decode(path, decoder ?? StbImageDecoder.Default, this);
+        var decoded = ImageFile.Decode(path, decoder ?? StbImageDecoder.Default, ColorMode);
         return Apply(decoded).MoveToOuterDisposeScope();
     }
 

@@ -25,10 +25,7 @@ namespace Siamese.Net.Imaging;
 /// before any pixel memory is allocated. Decoding then holds stb's sample buffer (width x height x channels x bytes
 /// per sample) and the output tensor (width x height x 1 or 3 floats) and nothing else of full size: samples are
 /// converted straight into the output tensor in the wanted colour mode, so an RGBA or 16-bit file wanted as grey has
-/// no float RGBA intermediate. When <see cref="ImagePreprocessing"/> or <see cref="Data.ImageStore"/> load a file that
-/// is at least four times larger than their output in both directions, the conversion also shrinks it by an integer
-/// factor (block means; block minima for <see cref="ResizeMode.MinPool"/>) to no less than twice the output size, so
-/// the output tensor is small too; stb itself cannot decode at a reduced size.</para>
+/// no float RGBA intermediate.</para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>
 public sealed class StbImageDecoder : IImageDecoder
@@ -95,21 +92,6 @@ public sealed class StbImageDecoder : IImageDecoder
         var mode = ValidateMode(colorMode);
         using var image = DecodePixels(encoded, sourceName);
         return image.ToTensor(mode);
-    }
-
-    /// <summary>
-    /// Decodes for a pipeline that will shrink the image to at most <paramref name="targetWidth"/> x
-    /// <paramref name="targetHeight"/>: an image at least 4 times larger in both directions is reduced by the largest
-    /// integer factor that keeps it at least twice the target (block means, or block minima for min-pool resizing)
-    /// while it is converted, so its full-size float copy never exists. stb cannot decode at a reduced size (no DCT
-    /// scaling), so stb's sample buffer is still full size.
-    /// </summary>
-    internal Tensor DecodeForTarget(ReadOnlySpan<byte> encoded, ColorMode colorMode, string? sourceName, int targetWidth, int targetHeight, bool minimum)
-    {
-        var mode = ValidateMode(colorMode);
-        using var image = DecodePixels(encoded, sourceName);
-        int factor = Math.Max(1, Math.Min(image.OrientedWidth / (2 * targetWidth), image.OrientedHeight / (2 * targetHeight)));
-        return image.ToTensor(mode, factor, minimum);
     }
 
     internal static ColorMode ValidateMode(ColorMode colorMode) =>

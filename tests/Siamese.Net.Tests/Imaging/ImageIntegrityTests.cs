@@ -315,46 +315,6 @@ public sealed class ImageIntegrityTests
         (withConversion - decodeOnly).Should().BeLessThan(Size * Size * 4L, $"the conversion allocates no buffer of image size (decode alone: {decodeOnly} B, with conversion: {withConversion} B)");
     }
 
-    [Fact]
-    public void An_image_much_larger_than_the_output_is_shrunk_while_it_is_converted()
-    {
-        var png = W.GreyPng(400, 240, (x, y) => ((x / 7) + (y / 5)) % 2 == 0 ? 30 : 220);
-        // 400 x 240 for a 20 x 12 output: reduced by 10 to 40 x 24, twice the output, never built at full size.
-        using (var reduced = Checked.DecodeForTarget(png, ColorMode.Grayscale, "big.png", 20, 12, minimum: false))
-        {
-            reduced.shape.Should().Equal(1, 24, 40);
-        }
-
-        using (var small = Checked.DecodeForTarget(png, ColorMode.Grayscale, "big.png", 120, 70, minimum: false))
-        {
-            small.shape.Should().Equal([1L, 240, 400], "less than 4 times the output: decoded as is");
-        }
-
-        // Area resizing of block means equals area resizing of the full image when the blocks tile it.
-        var area = new ImagePreprocessing { Width = 20, Height = 12, ResizeMode = ResizeMode.Area };
-        var path = Path.Combine(Path.GetTempPath(), $"siamese-big-{Guid.NewGuid():N}.png");
-        File.WriteAllBytes(path, png);
-        try
-        {
-            using var viaFile = area.Load(path);
-            using var full = Checked.Decode(png, ColorMode.Grayscale, "big.png");
-            using var direct = area.Apply(full);
-            var a = viaFile.data<float>().ToArray();
-            var b = direct.data<float>().ToArray();
-            a.Zip(b, (x, y) => Math.Abs(x - y)).Max().Should().BeLessThan(1e-5f);
-
-            // Min-pool keeps the darkest pixel of each block, as min-pooling the full image does.
-            var minPool = area with { ResizeMode = ResizeMode.MinPool };
-            using var minViaFile = minPool.Load(path);
-            using var minDirect = minPool.Apply(full);
-            minViaFile.data<float>().ToArray().Should().Equal(minDirect.data<float>().ToArray());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
     private static float[]? DecodeRgb(StbImageDecoder decoder, byte[] bytes)
     {
         try
