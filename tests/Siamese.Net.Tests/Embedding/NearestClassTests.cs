@@ -50,7 +50,7 @@ public sealed class NearestClassTests : IDisposable
     }
 
     [Fact]
-    public void A_similarity_is_negated_so_the_largest_similarity_wins()
+    public void A_similarity_becomes_one_minus_it_so_the_largest_similarity_wins()
     {
         var support = tensor(new float[] { 1, 0, 0, 1, 3, 3 }, 3, 2);
         var ids = tensor(new long[] { 0, 1, 2 });
@@ -59,7 +59,7 @@ public sealed class NearestClassTests : IDisposable
         using var similarity = NearestClass.Score(queries, support, ids, new DotSimilarity(), KShotAggregation.NearestSample);
         using var distance = NearestClass.Score(queries, support, ids, new EuclideanDistance(), KShotAggregation.NearestSample);
 
-        similarity.Scores.data<float>().ToArray().Should().Equal([-1f, -0.2f, -3.6f], (a, b) => Math.Abs(a - b) < 1e-6);
+        similarity.Scores.data<float>().ToArray().Should().Equal([0f, 0.8f, -2.6f], (a, b) => Math.Abs(a - b) < 1e-6);
         similarity.Predict().item<long>().Should().Be(2, "(3, 3) has the largest dot product with (1, 0.2)");
         distance.Predict().item<long>().Should().Be(0, "(1, 0) is the nearest in Euclidean distance");
     }
