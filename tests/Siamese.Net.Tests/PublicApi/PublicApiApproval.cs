@@ -1,20 +1,20 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using PublicApiGenerator;
 
 namespace Siamese.Net.Tests.PublicApi;
 
 /// <summary>
 /// The public-API baseline: each shipped assembly's public surface, as PublicApiGenerator prints it, must equal the
-/// approved text committed next to this file, so every change to the surface shows up in review as a diff of that
-/// file. On a difference the test writes <c>&lt;Assembly&gt;.received.txt</c> beside it; review it and, if the change
-/// is intended, copy it over the approved file.
+/// approved text committed in <c>tests/Siamese.Net.Tests/PublicApi/</c> (copied to the test output), so every change to
+/// the surface shows up in review as a diff of that file. On a difference the test writes
+/// <c>&lt;Assembly&gt;.received.txt</c> to the test output folder; review it and, if the change is intended, copy it
+/// over the approved file. (Not found through the caller's source path: CI builds map source paths away.)
 /// </summary>
 internal static class PublicApiApproval
 {
-    public static void Verify(Assembly assembly, [CallerFilePath] string callerFile = "")
+    public static void Verify(Assembly assembly)
     {
-        string folder = Path.GetDirectoryName(callerFile)!;
+        string folder = Path.Combine(AppContext.BaseDirectory, "PublicApi");
         string name = assembly.GetName().Name!;
         string approvedPath = Path.Combine(folder, $"{name}.approved.txt");
         string receivedPath = Path.Combine(folder, $"{name}.received.txt");
@@ -22,12 +22,11 @@ internal static class PublicApiApproval
         string approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
         if (received == approved)
         {
-            File.Delete(receivedPath);
             return;
         }
 
         File.WriteAllText(receivedPath, received);
         received.Should().Be(approved,
-            $"the public API of {name} changed: review {receivedPath} and, if the change is intended, copy it over {approvedPath}");
+            $"the public API of {name} changed: review {receivedPath} and, if the change is intended, copy it over tests/Siamese.Net.Tests/PublicApi/{name}.approved.txt");
     }
 }
