@@ -59,6 +59,4 @@ public sealed class TrainerContext
 
     /// <summary>Ends the run after the current epoch (with its checkpoint), as early stopping does.</summary>
     public void StopTraining() => StopRequested = true;
-
-    internal void ResetStop(bool value) => StopRequested = value;
 }
