@@ -12,13 +12,14 @@ version="0.0.0-consumercheck.$(date +%s)"
 cleanup() {
   rm -rf "$work"
   # The throw-away version must not linger in the package cache.
-  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/siamese.net/$version"
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/siamese.net/$version" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/siamese.net.search/$version"
 }
 [ -n "${KEEP_CONSUMER_CHECK:-}" ] || trap cleanup EXIT
 
 say() { printf '[consumer-check] %s\n' "$*"; }
 
-say "packing Siamese.Net $version"
+say "packing Siamese.Net $version (and Siamese.Net.Search, the TorchSharp-free search contract it depends on)"
+dotnet pack "$repo/src/Siamese.Net.Search/Siamese.Net.Search.csproj" -c Release -o "$work/feed" -p:Version="$version" -nologo -v q >/dev/null
 dotnet pack "$repo/src/Siamese.Net/Siamese.Net.csproj" -c Release -o "$work/feed" -p:Version="$version" -nologo -v q >/dev/null
 
 nupkg="$work/feed/Siamese.Net.$version.nupkg"
