@@ -59,9 +59,9 @@ public static class PairVerifier
                 // A pair batch's tuples, or every pair of a labelled batch: the pairs validation scores too.
                 var tuples = batch.Tuples?.ToPairs() ?? (batch.Labels is { } labels ? PairTuples.AllPairs(labels) : null)
                     ?? throw new ArgumentException("A batch has neither pair tuples nor labels to form pairs from.", nameof(pairs));
-                var p = (PairTuples)tuples.ToDevice(embeddings.device);
-                var positive = distance.AsDistance(distance.Pairwise(embeddings.index_select(0, p.PositiveFirst), embeddings.index_select(0, p.PositiveSecond)));
-                var negative = distance.AsDistance(distance.Pairwise(embeddings.index_select(0, p.NegativeFirst), embeddings.index_select(0, p.NegativeSecond)));
+                var (positiveValues, negativeValues) = ((PairTuples)tuples.ToDevice(embeddings.device)).Distances(embeddings, distance);
+                var positive = distance.AsDistance(positiveValues);
+                var negative = distance.AsDistance(negativeValues);
                 distances.AddRange(positive.to(ScalarType.Float64).cpu().data<double>().ToArray());
                 same.AddRange(Enumerable.Repeat(true, (int)positive.shape[0]));
                 distances.AddRange(negative.to(ScalarType.Float64).cpu().data<double>().ToArray());

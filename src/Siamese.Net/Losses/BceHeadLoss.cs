@@ -73,8 +73,7 @@ public sealed class BceHeadLoss : MetricLoss
     protected override Tensor PerItem(Tensor embeddings, Tensor? labels, IndexTuples? tuples)
     {
         var pairs = PairsOf(labels, tuples);
-        var positive = Distance.Pairwise(embeddings.index_select(0, pairs.PositiveFirst), embeddings.index_select(0, pairs.PositiveSecond));
-        var negative = Distance.Pairwise(embeddings.index_select(0, pairs.NegativeFirst), embeddings.index_select(0, pairs.NegativeSecond));
+        var (positive, negative) = pairs.Distances(embeddings, Distance);
         var logits = cat([positive, negative], 0);
         var target = cat([ones_like(positive), zeros_like(negative)], 0);
         return nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);

@@ -55,8 +55,7 @@ public sealed class ContrastiveLoss : MetricLoss
     protected override Tensor PerItem(Tensor embeddings, Tensor? labels, IndexTuples? tuples)
     {
         var pairs = PairsOf(labels, tuples);
-        var positive = Distance.Pairwise(embeddings.index_select(0, pairs.PositiveFirst), embeddings.index_select(0, pairs.PositiveSecond));
-        var negative = Distance.Pairwise(embeddings.index_select(0, pairs.NegativeFirst), embeddings.index_select(0, pairs.NegativeSecond));
+        var (positive, negative) = pairs.Distances(embeddings, Distance);
         // Margin(near, far) is far - near for a distance, near - far for a similarity: the amount by which the order is right.
         var positiveLoss = Distance.Margin(full_like(positive, PositiveMargin), positive).clamp_min(0).square();
         var negativeLoss = Distance.Margin(negative, full_like(negative, Margin)).clamp_min(0).square();

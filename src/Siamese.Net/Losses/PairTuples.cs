@@ -57,6 +57,21 @@ public sealed record PairTuples(Tensor PositiveFirst, Tensor PositiveSecond, Ten
         return Detached(positive[.., 0], positive[.., 1], negative[.., 0], negative[.., 1]);
     }
 
+    /// <summary>
+    /// The distances (or similarities) of the positive and of the negative pairs under <paramref name="distance"/>:
+    /// what pair losses, validation and pair scoring all start from.
+    /// </summary>
+    /// <param name="embeddings">The batch's embeddings [N, D], on the device of these indices.</param>
+    /// <param name="distance">The distance or similarity.</param>
+    /// <returns>Positive-pair values [P] and negative-pair values [M], in the caller's dispose scope.</returns>
+    public (Tensor Positive, Tensor Negative) Distances(Tensor embeddings, Distances.IDistance distance)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(distance);
+        return (distance.Pairwise(embeddings.index_select(0, PositiveFirst), embeddings.index_select(0, PositiveSecond)),
+            distance.Pairwise(embeddings.index_select(0, NegativeFirst), embeddings.index_select(0, NegativeSecond)));
+    }
+
     /// <inheritdoc />
     public override PairTuples ToPairs() => new(PositiveFirst.clone(), PositiveSecond.clone(), NegativeFirst.clone(), NegativeSecond.clone());
 

@@ -54,9 +54,7 @@ internal sealed class ValidationPass
         var pairs = batch.Tuples?.ToPairs() ?? (labels is null ? null : PairTuples.AllPairs(labels));
         if (pairs is not null)
         {
-            var pos = pairs.ToDevice(device) as PairTuples;
-            var positive = _distance.Pairwise(embeddings.index_select(0, pos!.PositiveFirst), embeddings.index_select(0, pos.PositiveSecond));
-            var negative = _distance.Pairwise(embeddings.index_select(0, pos.NegativeFirst), embeddings.index_select(0, pos.NegativeSecond));
+            var (positive, negative) = ((PairTuples)pairs.ToDevice(device)).Distances(embeddings, _distance);
             _scores.AddRange(positive.to(ScalarType.Float64).cpu().data<double>().ToArray());
             _same.AddRange(Enumerable.Repeat(true, (int)positive.shape[0]));
             _scores.AddRange(negative.to(ScalarType.Float64).cpu().data<double>().ToArray());
