@@ -8,25 +8,17 @@ using static TorchSharp.torch;
 namespace Siamese.Net.Tests.Losses;
 
 /// <summary>
-/// Reads Reference/loss_catalogue.json (copied byte-identical from the metrics branch) (made by loss_catalogue_reference.py from the papers' formulas) and checks a
-/// loss's value and gradients against one of its cases.
+/// Checks a loss's value and gradients against one case of <see cref="LossCatalogue"/> (the one reader of
+/// loss_catalogue.json, made by loss_catalogue_reference.py from the papers' formulas).
 /// </summary>
 internal static class LossReferenceCheck
 {
-    private static readonly Lazy<JsonElement> Root = new(() => ReferenceData.Load("loss_catalogue.json"));
+    public static JsonElement Case(string name) => LossCatalogue.Case(name);
 
-    public static JsonElement Case(string name) =>
-        Root.Value.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
-
-    public static JsonElement Inputs(string set) => Root.Value.GetProperty("inputs").GetProperty(set);
+    public static JsonElement Inputs(string set) => LossCatalogue.Root.GetProperty("inputs").GetProperty(set);
 
     /// <summary>A [rows][columns] JSON matrix as a tensor of the given type.</summary>
-    public static Tensor Matrix(JsonElement rows, ScalarType type = ScalarType.Float64)
-    {
-        var values = rows.EnumerateArray().Select(r => r.Doubles()).ToArray();
-        var flat = values.SelectMany(v => v).ToArray();
-        return tensor(flat, [values.Length, values[0].Length]).to_type(type);
-    }
+    public static Tensor Matrix(JsonElement rows, ScalarType type = ScalarType.Float64) => LossCatalogue.Matrix(rows, type);
 
     public static Tensor Labels(string set) => tensor(Inputs(set).GetProperty("labels").Longs());
 
