@@ -31,6 +31,27 @@ public sealed partial class ErrorReportTests
     }
 
     [Fact]
+    public void The_progress_bar_on_a_redirected_console_is_not_stretched_to_the_unwrapped_width()
+    {
+        using var writer = new StringWriter();
+        var console = SampleHost.CreateConsole(writer, redirected: true);
+
+        Siamese.Net.Samples.Common.Progress.TrainingProgressBar.Run(console, "Training", totalEpochs: 2, stepsPerEpoch: 2, bar =>
+        {
+            for (int epoch = 1; epoch <= 2; epoch++)
+            {
+                bar.Report(new Siamese.Net.Samples.Common.Progress.TrainingStatus(epoch, 2, 2, 2, 0.5) { EpochCompleted = true });
+            }
+
+            return 0;
+        });
+
+        var lines = Lines(writer);
+        lines.Should().Contain(l => l.Contains("epoch 2/2", StringComparison.Ordinal));
+        lines.Should().OnlyContain(l => l.Length < 300, "no renderable expands to the width that keeps lines unwrapped");
+    }
+
+    [Fact]
     public void A_data_error_is_its_message_without_a_stack_trace_unless_verbose()
     {
         string path = Path.Combine("/data", LongFolder, "s7", "3.pgm");

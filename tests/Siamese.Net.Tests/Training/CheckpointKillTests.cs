@@ -115,7 +115,8 @@ public sealed class CheckpointKillTests(ITestOutputHelper output)
                 return true;
             }
 
-            deadline.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(2), "the child should write checkpoints continuously");
+            // A guard against hanging forever, not a timing assertion: the child writes a checkpoint after every step.
+            deadline.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(10), "the child writes checkpoints continuously");
             Thread.Yield();
         }
 
