@@ -29,6 +29,10 @@ contents=$(unzip -Z1 "$nupkg")
 for expected in buildTransitive/Siamese.Net.targets buildTransitive/Siamese.Net.LibTorchSharpFix.cs README.md lib/net8.0/Siamese.Net.dll lib/net10.0/Siamese.Net.dll lib/net10.0/Siamese.Net.xml; do
   grep -qx "$expected" <<<"$contents" || { say "FAIL: $expected missing from the package"; exit 1; }
 done
+# The package page shows the package's own README: no links into the repository (they would break there).
+if unzip -p "$nupkg" README.md | grep -q ']('; then
+  say "FAIL: the package README has links; it must be src/Siamese.Net/README.md, not the repository's"; exit 1
+fi
 nuspec=$(unzip -p "$nupkg" Siamese.Net.nuspec)
 if grep -qi 'SixLabors' <<<"$nuspec"; then
   say "FAIL: the core package depends on SixLabors.ImageSharp"; exit 1

@@ -13,8 +13,7 @@ public sealed class NetworkPrecisionTests(ITestOutputHelper output)
     {
         // SigNet's layer types (conv, ReLU, LRN, pools, dropout, linear) at a test-sized input. Other test classes
         // use the global generator in parallel, so equal weights come from copying, not from equal seeds.
-        random.manual_seed(seed);
-        return new SiameseNetwork(new SigNet(new EncoderOptions { InputHeight = 40, InputWidth = 40, EmbeddingSize = 16 }));
+        return new SiameseNetwork(new SigNet(new EncoderOptions { InputHeight = 40, InputWidth = 40, EmbeddingSize = 16, Seed = seed }));
     }
 
     [Fact]

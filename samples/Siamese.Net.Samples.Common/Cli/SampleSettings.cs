@@ -28,6 +28,11 @@ public abstract class SampleSettings : CommandSettings
     [DefaultValue("./output")]
     public string Output { get; set; } = "./output";
 
+    /// <summary>Whether error reports include the stack trace (read by <see cref="SampleHost"/>).</summary>
+    [CommandOption("--verbose")]
+    [Description("Show the stack trace when the sample fails (by default only the message is shown).")]
+    public bool Verbose { get; set; }
+
     /// <summary>The full path of <see cref="Output"/>.</summary>
     public string OutputPath => Path.GetFullPath(Output);
 

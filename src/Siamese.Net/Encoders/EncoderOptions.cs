@@ -20,4 +20,18 @@ public sealed record EncoderOptions
 
     /// <summary>Divide each embedding by its L2 norm, so embeddings lie on the unit sphere; default false.</summary>
     public bool NormalizeEmbeddings { get; init; }
+
+    /// <summary>
+    /// Seed of the initial weights; default 42, so constructing the same encoder twice gives bit-identical weights
+    /// (and a seeded training run repeats) without touching torch's global generator.
+    /// </summary>
+    /// <remarks>
+    /// The weights are drawn from a private <c>torch.Generator</c> with PyTorch's default distributions
+    /// (<c>Linear</c> and <c>Conv2d</c>: weight and bias uniform in ±1/sqrt(fan_in), which is
+    /// <c>kaiming_uniform_(a = sqrt(5))</c>; batch norm: weight 1, bias 0), in the order of <c>named_modules()</c>, so
+    /// other threads drawing from the global generator cannot change them. Use different seeds for the members of an
+    /// ensemble. <c>null</c> keeps PyTorch's behaviour: weights come from the global generator
+    /// (<c>torch.manual_seed</c>), which TorchSharp seeds differently in every process.
+    /// </remarks>
+    public long? Seed { get; init; } = 42;
 }

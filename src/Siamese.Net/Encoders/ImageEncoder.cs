@@ -34,6 +34,19 @@ public abstract class ImageEncoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// Registers the derived encoder's layers, then draws their initial weights from <see cref="EncoderOptions.Seed"/>
+    /// when it is set (see there); every built-in encoder calls this last in its constructor.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+        base.RegisterComponents();
+        if (Options.Seed is long seed)
+        {
+            SeededInitialisation.Apply(this, seed);
+        }
+    }
+
+    /// <summary>
     /// The options this encoder was built with, input size resolved: building the same encoder type from them gives
     /// the same architecture (and state_dict layout), e.g. when a saved model is reloaded.
     /// </summary>

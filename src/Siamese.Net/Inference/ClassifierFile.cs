@@ -430,6 +430,8 @@ internal static class ClassifierFile
             InputWidth = image.InputWidth,
             EmbeddingSize = image.EmbeddingSize,
             NormalizeEmbeddings = image.NormalizeEmbeddings,
+            // The saved weights replace the initial ones, so there is nothing to draw.
+            Seed = null,
         };
         ImageEncoder inner;
         try

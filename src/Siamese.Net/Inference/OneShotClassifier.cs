@@ -447,7 +447,8 @@ public sealed partial class OneShotClassifier : IDisposable
         return value;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Added {Count} support embeddings to class {Label}")]
+    // Event ids 6101-6199 belong to the classifier (docs/one-shot-and-evaluation.md); the trainer has 6001-6099.
+    [LoggerMessage(EventId = 6101, EventName = "SupportAdded", Level = LogLevel.Debug, Message = "Added {Count} support embeddings to class {Label}")]
     private static partial void LogAdded(ILogger logger, long count, string label);
 
     private static ISupportIndex CreateIndex(IDistance distance, OneShotClassifierOptions options)

@@ -3,10 +3,15 @@ using Microsoft.Extensions.Logging;
 namespace Siamese.Net.Training;
 
 /// <summary>Source-generated log messages of <see cref="SiameseTrainer"/> (no formatting cost when disabled).</summary>
+/// <remarks>
+/// Event ids 6001-6099 belong to the trainer (docs/training.md lists them); ids are never reused for another meaning.
+/// Numbers are rounded one way everywhere: losses, metrics and learning rates to 4 significant digits (G4), seconds
+/// and samples per second to one decimal (F1).
+/// </remarks>
 internal static partial class TrainerLog
 {
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
-        Message = "Training {Epochs} epochs of {StepsPerEpoch} steps on {Device} with {Optimizer} (lr {LearningRate}), {Parameters} trainable parameters")]
+        Message = "Training {Epochs} epochs of {StepsPerEpoch} steps on {Device} with {Optimizer} (lr {LearningRate:G4}), {Parameters} trainable parameters")]
     public static partial void Starting(ILogger logger, int epochs, int stepsPerEpoch, string device, string optimizer, double learningRate, long parameters);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information,
@@ -14,19 +19,19 @@ internal static partial class TrainerLog
     public static partial void Resuming(ILogger logger, string checkpoint, int epoch, int step, long globalStep);
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Debug,
-        Message = "Epoch {Epoch} step {Step}/{StepsPerEpoch}: loss {Loss:G5}, {SamplesPerSecond:F1} samples/s")]
+        Message = "Epoch {Epoch} step {Step}/{StepsPerEpoch}: loss {Loss:G4}, {SamplesPerSecond:F1} samples/s")]
     public static partial void StepProgress(ILogger logger, int epoch, int step, int stepsPerEpoch, double loss, double samplesPerSecond);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information,
-        Message = "Epoch {Epoch}: training loss {Loss:G5}, lr {LearningRate:G4}, {Seconds:F1} s")]
+        Message = "Epoch {Epoch}: training loss {Loss:G4}, lr {LearningRate:G4}, {Seconds:F1} s")]
     public static partial void EpochDone(ILogger logger, int epoch, double loss, double learningRate, double seconds);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Information,
-        Message = "Epoch {Epoch} validation: loss {Loss:G5}, accuracy {Accuracy:F4}, AUC {RocAuc:F4}, EER {Eer:F4}")]
+        Message = "Epoch {Epoch} validation: loss {Loss:G4}, accuracy {Accuracy:G4}, AUC {RocAuc:G4}, EER {Eer:G4}")]
     public static partial void Validated(ILogger logger, int epoch, double loss, double accuracy, double? rocAuc, double? eer);
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Information,
-        Message = "Epoch {Epoch} is the best so far: {Metric} = {Value:G6}")]
+        Message = "Epoch {Epoch} is the best so far: {Metric} = {Value:G4}")]
     public static partial void NewBest(ILogger logger, int epoch, string metric, double value);
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Information,
@@ -49,7 +54,7 @@ internal static partial class TrainerLog
     public static partial void DataFailed(ILogger logger, Exception exception, int epoch, int step);
 
     [LoggerMessage(EventId = 6012, Level = LogLevel.Information,
-        Message = "Training finished after {Epochs} epochs; best epoch {BestEpoch} ({Metric} = {BestValue})")]
+        Message = "Training finished after {Epochs} epochs; best epoch {BestEpoch} ({Metric} = {BestValue:G4})")]
     public static partial void Finished(ILogger logger, int epochs, int? bestEpoch, string metric, double? bestValue);
 
     [LoggerMessage(EventId = 6013, Level = LogLevel.Warning,

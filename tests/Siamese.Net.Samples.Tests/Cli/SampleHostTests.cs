@@ -84,7 +84,7 @@ public sealed class SampleHostTests
         int code = SampleHost.Run<DemoCommand>(["--data", "throw"], "demo", "A demo sample.", console);
 
         code.Should().Be(ExitCodes.Failure);
-        console.Output.Should().Contain("The sample failed").And.Contain("boom");
+        console.Output.Should().Contain("The sample failed").And.Contain("InvalidOperationException").And.Contain("boom").And.Contain("--verbose");
     }
 
     [Fact]
