@@ -88,7 +88,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         {
             Epochs = recipe.Epochs,
             Optimizer = KnownOptimizers.Adam(recipe.LearningRate, recipe.WeightDecay),
-            Scheduler = recipe.Cosine ? KnownSchedulers.Cosine(recipe.Epochs, recipe.LearningRate / 100) : null,
+            Callbacks = recipe.Cosine ? [new LearningRateScheduler(KnownSchedulers.Cosine(recipe.Epochs, recipe.LearningRate / 100))] : [],
             Seed = settings.Seed,
             // Pairs: the validation ROC AUC. Episodes: their loss, since the few-way validation accuracy saturates at 1.
             Monitor = recipe.Loss == LossChoice.Contrastive ? MetricKeys.ValidationRocAuc : MetricKeys.ValidationLoss,

@@ -76,7 +76,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         {
             Epochs = plan.Epochs,
             Optimizer = KnownOptimizers.Adam(plan.LearningRate, weightDecay: 0),
-            Scheduler = KnownSchedulers.Cosine(plan.Epochs, plan.LearningRate / 100),
+            Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(plan.Epochs, plan.LearningRate / 100))],
             Seed = settings.Seed,
             Monitor = split.Validation is null ? MetricKeys.TrainingLoss : MetricKeys.ValidationNWayAccuracy,
             CheckpointDirectory = Path.Combine(output, "checkpoints"),
