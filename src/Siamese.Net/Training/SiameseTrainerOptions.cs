@@ -31,8 +31,11 @@ public sealed record SiameseTrainerOptions
     /// <summary>Global L2 norm to which gradients are clipped before each step; null (default) for no clipping.</summary>
     public double? GradientClipNorm { get; init; }
 
-    /// <summary>Seed of torch's generator at each epoch (mixed with the epoch number). Default 42.</summary>
-    public long Seed { get; init; } = 42;
+    /// <summary>
+    /// Seed of torch's generator at each epoch (mixed with the epoch number). Default 42. An <c>int</c>, like every seed
+    /// of the library (sources, samplers, splits, k-means), so one seed value can be passed everywhere.
+    /// </summary>
+    public int Seed { get; init; } = 42;
 
     /// <summary>The device to train on; null (the default) for the CPU.</summary>
     public Device? Device { get; init; }

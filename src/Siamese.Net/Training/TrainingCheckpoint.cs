@@ -50,7 +50,7 @@ public sealed record TrainingCheckpoint
     public required long GlobalStep { get; init; }
 
     /// <summary>The training seed (<see cref="SiameseTrainerOptions.Seed"/>) of the run.</summary>
-    public required long Seed { get; init; }
+    public required int Seed { get; init; }
 
     /// <summary>The type name of the optimizer whose state the checkpoint holds.</summary>
     public required string Optimizer { get; init; }
