@@ -27,6 +27,7 @@ internal static class PublicApiApproval
             return;
         }
 
+        Directory.CreateDirectory(folder); // absent while a project has no approved file yet
         File.WriteAllText(receivedPath, received);
         received.Should().Be(approved,
             $"the public API of {name} changed: review {receivedPath} and, if the change is intended, copy it over {name}.approved.txt in the PublicApi folder of this test project");
