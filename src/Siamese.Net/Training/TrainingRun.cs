@@ -324,10 +324,10 @@ internal sealed class TrainingRun : IDisposable
         }
 
         loss.backward();
-        var gradientNorm = GradientNorm();
+        var gradientNorm = GradientClipping.GlobalNorm(_parameters);
         if (_options.GradientClipNorm is { } maxNorm && gradientNorm is not null)
         {
-            ClipGradients(gradientNorm, maxNorm);
+            GradientClipping.Clip(_parameters, gradientNorm, maxNorm);
         }
 
         _optimizer.step();
@@ -358,34 +358,6 @@ internal sealed class TrainingRun : IDisposable
             foreach (var callback in _callbacks)
             {
                 callback.OnBatchEnd(_context, result);
-            }
-        }
-    }
-
-    /// <summary>The global L2 norm of all gradients, on the device (null when no parameter has a gradient).</summary>
-    private Tensor? GradientNorm()
-    {
-        var grads = _parameters.Select(p => p.grad).OfType<Tensor>().ToList();
-        if (grads.Count == 0)
-        {
-            return null;
-        }
-
-        using (no_grad())
-        {
-            return linalg.vector_norm(stack(grads.Select(g => linalg.vector_norm(g))));
-        }
-    }
-
-    /// <summary>Scales all gradients so that their global L2 norm is at most <paramref name="maxNorm"/>, without leaving the device.</summary>
-    private void ClipGradients(Tensor norm, double maxNorm)
-    {
-        using (no_grad())
-        {
-            var coefficient = (norm + 1e-6).reciprocal().mul(maxNorm).clamp_max(1.0);
-            foreach (var p in _parameters)
-            {
-                p.grad?.mul_(coefficient);
             }
         }
     }
@@ -578,6 +550,11 @@ internal sealed class TrainingRun : IDisposable
             if (header.CallbackStates.TryGetValue(callback.Name, out var json) && JsonNode.Parse(json) is { } state)
             {
                 callback.LoadState(state);
+            }
+            else if (callback.SaveState() is not null)
+            {
+                // A stateful callback the original run did not have (or an older checkpoint): it starts afresh.
+                TrainerLog.CallbackStateMissing(_logger, callback.Name, path);
             }
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Siamese.Net.Losses;
 using Siamese.Net.Tests.TestSupport;
 using Siamese.Net.Training;
@@ -222,6 +223,43 @@ public sealed class BuiltInCallbackTests
         var act = () => new SiameseTrainer(options with { Callbacks = [new ProgressReporter(asCallback)] })
             .Fit(twice, twiceLoss, source, progress: asArgument);
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("progress");
+    }
+
+    [Fact]
+    public void Resuming_with_a_stateful_callback_the_checkpoint_has_no_state_for_warns_that_it_starts_afresh()
+    {
+        using var folder = new TempDirectory();
+        var options = new SiameseTrainerOptions { Epochs = 1, KeepBest = false, CheckpointDirectory = folder.Path };
+        using (var network = TinyEncoder.Create())
+        using (var loss = new ContrastiveLoss())
+        {
+            new SiameseTrainer(options).Fit(network, loss, new SyntheticPairSource(Classes, batches: 2));
+        }
+
+        var logger = new ListLogger();
+        using var resumed = TinyEncoder.Create();
+        using var resumedLoss = new ContrastiveLoss();
+        new SiameseTrainer(options with
+        {
+            Epochs = 2,
+            ResumeFrom = Path.Combine(folder.Path, ModelCheckpoint.LastFileName),
+            Callbacks = [new EarlyStopping(patience: 1)],
+        }, logger).Fit(resumed, resumedLoss, new SyntheticPairSource(Classes, batches: 2));
+
+        logger.Events.Should().ContainSingle(e => e.Id == 6016).Which.Message.Should().Contain("EarlyStopping");
+    }
+
+    private sealed class ListLogger : ILogger<SiameseTrainer>
+    {
+        public List<(int Id, string Message)> Events { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Events.Add((eventId.Id, formatter(state, exception)));
     }
 
     [Fact]
