@@ -88,7 +88,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         {
             Epochs = recipe.Epochs,
             Optimizer = KnownOptimizers.Adam(recipe.LearningRate, recipe.WeightDecay),
-            Scheduler = recipe.Cosine ? KnownSchedulers.Cosine(recipe.Epochs, recipe.LearningRate / 100) : null,
+            Callbacks = recipe.Cosine ? [new LearningRateScheduler(KnownSchedulers.Cosine(recipe.Epochs, recipe.LearningRate / 100))] : [],
             Seed = settings.Seed,
             // Pairs: the validation ROC AUC. Episodes: their loss, since the few-way validation accuracy saturates at 1.
             Monitor = recipe.Loss == LossChoice.Contrastive ? MetricKeys.ValidationRocAuc : MetricKeys.ValidationLoss,
@@ -114,7 +114,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
         else
         {
             int subjects = Math.Min(recipe.SubjectsPerBatch, split.Train.ClassCount);
-            var training = new MPerClassBatchSource(split.Train, images, subjects, recipe.ImagesPerSubject, settings.Seed, augmentation, recipe.BatchesPerEpoch);
+            var training = new MPerClassBatchSource(split.Train, images, new MPerClassBatchOptions { ClassesPerBatch = subjects, ImagesPerClass = recipe.ImagesPerSubject, Seed = settings.Seed, Augmentation = augmentation, BatchesPerEpoch = recipe.BatchesPerEpoch });
             var validation = ValidationEpisodes(split.Validation, images, settings.Seed);
             _console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"[bold]Validation:[/] {validation.BatchesPerEpoch} {split.Validation.ClassCount}-way 1-shot episodes of the validation subjects (best epoch: lowest loss)"));
@@ -248,13 +248,13 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
     {
         ArgumentNullException.ThrowIfNull(subjects);
         int queries = Enumerable.Range(0, subjects.ClassCount).Select(c => subjects.ImagesOfClass(c).Count).Min() - 1;
-        return new EpisodeSource(subjects, images, ways: subjects.ClassCount, shots: 1, queriesPerClass: queries, episodesPerEpoch: 40, seed: seed + 2);
+        return new EpisodeSource(subjects, images, new EpisodeOptions { Ways = subjects.ClassCount, Shots = 1, QueriesPerClass = queries, EpisodesPerEpoch = 40, Seed = seed + 2 });
     }
 
     private static AccuracyEstimate EpisodeCrossCheck(SiameseNetwork network, ImageFolderDataset test, ImageStore images, int seed, CancellationToken cancellationToken)
     {
         int queries = test.ClassNames.Select((_, c) => test.ImagesOfClass(c).Count).Min() - 1;
-        var episodes = new EpisodeSource(test, images, ways: test.ClassCount, shots: 1, queriesPerClass: queries, episodesPerEpoch: 100, seed: seed + 1);
+        var episodes = new EpisodeSource(test, images, new EpisodeOptions { Ways = test.ClassCount, Shots = 1, QueriesPerClass = queries, EpisodesPerEpoch = 100, Seed = seed + 1 });
         return EpisodeEvaluator.Evaluate(network, episodes.ReadEpoch(0, cancellationToken), network.Distance, cancellationToken: cancellationToken);
     }
 

@@ -76,7 +76,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
         {
             Epochs = plan.Epochs,
             Optimizer = KnownOptimizers.Adam(plan.LearningRate, weightDecay: 0),
-            Scheduler = KnownSchedulers.Cosine(plan.Epochs, plan.LearningRate / 100),
+            Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(plan.Epochs, plan.LearningRate / 100))],
             Seed = settings.Seed,
             Monitor = split.Validation is null ? MetricKeys.TrainingLoss : MetricKeys.ValidationNWayAccuracy,
             CheckpointDirectory = Path.Combine(output, "checkpoints"),
@@ -175,8 +175,7 @@ public sealed class OmniglotCommand : Command<OmniglotSettings>
                 return trainer.Fit(network, loss, training, null, progress, cancellationToken);
             }
 
-            var validation = new EpisodeSource(split.Validation, new ImageStore(preprocessing, cacheInMemory: true),
-                ways: Math.Min(settings.Ways, split.Validation.ClassCount), shots: 1, queriesPerClass: 1, episodesPerEpoch: plan.ValidationRuns, seed: settings.Seed);
+            var validation = new EpisodeSource(split.Validation, new ImageStore(preprocessing, cacheInMemory: true), new EpisodeOptions { Ways = Math.Min(settings.Ways, split.Validation.ClassCount), Shots = 1, QueriesPerClass = 1, EpisodesPerEpoch = plan.ValidationRuns, Seed = settings.Seed });
             return trainer.Fit(network, loss, training, validation, progress, cancellationToken);
         });
     }

@@ -91,10 +91,13 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
             Optimizer = KnownOptimizers.Adam(settings.LearningRate),
             Seed = settings.Seed,
             Monitor = MetricKeys.ValidationEer,
-            EarlyStoppingPatience = settings.Patience,
             // Validation on a handful of writers is noisy (±0.04 EER between epochs), too noisy to drive a plateau
             // schedule; a cosine decay settles the weights over the planned epochs and keep-best picks the epoch.
-            Scheduler = KnownSchedulers.Cosine(epochs, settings.LearningRate / 100),
+            Callbacks =
+            [
+                new EarlyStopping(settings.Patience),
+                new LearningRateScheduler(KnownSchedulers.Cosine(epochs, settings.LearningRate / 100)),
+            ],
             KeepBest = true,
             LogEverySteps = 5,
         });

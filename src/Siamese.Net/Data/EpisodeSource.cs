@@ -23,30 +23,19 @@ public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>, IImageFi
     /// <summary>Creates the source.</summary>
     /// <param name="dataset">The dataset (usually classes unseen in training).</param>
     /// <param name="images">Loads and preprocesses the images.</param>
-    /// <param name="ways">N, at least 2.</param>
-    /// <param name="shots">K, at least 1.</param>
-    /// <param name="queriesPerClass">Queries per class, at least 1.</param>
-    /// <param name="episodesPerEpoch">Episodes per epoch, at least 1.</param>
-    /// <param name="seed">Seed of the draws.</param>
-    /// <param name="augmentation">Augmentation (usually null for evaluation).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A count is below its minimum.</exception>
+    /// <param name="options">N, K, queries per class, episodes per epoch, seed and augmentation; the defaults (5-way
+    /// 1-shot, one query per class, 100 episodes) when null. Validated here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A count is below its minimum (the message names it and its value).</exception>
     /// <exception cref="InvalidOperationException">Fewer than N classes have K + queries images.</exception>
-    public EpisodeSource(
-        ImageFolderDataset dataset,
-        ImageStore images,
-        int ways,
-        int shots,
-        int queriesPerClass,
-        int episodesPerEpoch,
-        int seed = 0,
-        ImageAugmentation? augmentation = null)
+    public EpisodeSource(ImageFolderDataset dataset, ImageStore images, EpisodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentOutOfRangeException.ThrowIfLessThan(ways, 2);
-        ArgumentOutOfRangeException.ThrowIfLessThan(shots, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(queriesPerClass, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(episodesPerEpoch, 1);
+        options ??= new EpisodeOptions();
+        options.Validate();
+        int ways = options.Ways;
+        int shots = options.Shots;
+        int queriesPerClass = options.QueriesPerClass;
         _eligible = ClassSampling.ClassesWithAtLeast(dataset, shots + queriesPerClass);
         if (_eligible.Length < ways)
         {
@@ -59,9 +48,9 @@ public sealed class EpisodeSource : IndexedBatchSource<FewShotEpisode>, IImageFi
         _ways = ways;
         _shots = shots;
         _queriesPerClass = queriesPerClass;
-        _episodesPerEpoch = episodesPerEpoch;
-        _seed = seed;
-        _augmentation = augmentation;
+        _episodesPerEpoch = options.EpisodesPerEpoch;
+        _seed = options.Seed;
+        _augmentation = options.Augmentation;
     }
 
     /// <inheritdoc />

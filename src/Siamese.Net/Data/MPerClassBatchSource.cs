@@ -22,39 +22,25 @@ public sealed class MPerClassBatchSource : IndexedBatchSource<LabelledBatch>, IP
     /// <summary>Creates the sampler.</summary>
     /// <param name="dataset">The dataset.</param>
     /// <param name="images">Loads and preprocesses the images.</param>
-    /// <param name="classesPerBatch">P, at least 2 (a negative is needed).</param>
-    /// <param name="imagesPerClass">K, at least 1 (2 or more for losses that need positives; the trainer checks).</param>
-    /// <param name="seed">Seed of the draws and augmentation.</param>
-    /// <param name="augmentation">Training-time augmentation or null.</param>
-    /// <param name="batchesPerEpoch">Batches per epoch; by default the image count divided by P x K (at least 1).</param>
-    /// <exception cref="ArgumentOutOfRangeException">P is less than 2, K less than 1, or batchesPerEpoch less than 1.</exception>
+    /// <param name="options">P, K, batches per epoch, seed and augmentation; the defaults when null. Validated here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it and its value).</exception>
     /// <exception cref="ArgumentException">Fewer than P classes have at least two images (one image per class gives no positive pair).</exception>
-    public MPerClassBatchSource(
-        ImageFolderDataset dataset,
-        ImageStore images,
-        int classesPerBatch,
-        int imagesPerClass,
-        int seed = 0,
-        ImageAugmentation? augmentation = null,
-        int? batchesPerEpoch = null)
+    public MPerClassBatchSource(ImageFolderDataset dataset, ImageStore images, MPerClassBatchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classesPerBatch, 2);
-        ArgumentOutOfRangeException.ThrowIfLessThan(imagesPerClass, 1);
-        if (batchesPerEpoch is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(batchesPerEpoch), batchesPerEpoch, "batchesPerEpoch must be at least 1.");
-        }
-
-        _sampler = new PKSampler(dataset.Images.Select(i => i.ClassId).ToArray(), classesPerBatch, imagesPerClass, seed);
+        options ??= new MPerClassBatchOptions();
+        options.Validate();
+        _sampler = new PKSampler(
+            dataset.Images.Select(i => i.ClassId).ToArray(),
+            new PKSamplerOptions { ClassesPerBatch = options.ClassesPerBatch, ItemsPerClass = options.ImagesPerClass, Seed = options.Seed });
         _dataset = dataset;
         _images = images;
-        _classesPerBatch = classesPerBatch;
-        _imagesPerClass = imagesPerClass;
-        _seed = seed;
-        _augmentation = augmentation;
-        _batchesPerEpoch = batchesPerEpoch ?? Math.Max(1, dataset.Images.Count / (classesPerBatch * imagesPerClass));
+        _classesPerBatch = options.ClassesPerBatch;
+        _imagesPerClass = options.ImagesPerClass;
+        _seed = options.Seed;
+        _augmentation = options.Augmentation;
+        _batchesPerEpoch = options.BatchesPerEpoch ?? Math.Max(1, dataset.Images.Count / (options.ClassesPerBatch * options.ImagesPerClass));
     }
 
     /// <summary>P: classes per batch.</summary>

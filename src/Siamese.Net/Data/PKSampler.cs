@@ -18,16 +18,16 @@ public sealed class PKSampler
 
     /// <summary>Creates the sampler.</summary>
     /// <param name="classIds">The class id of each item (any non-negative integers; equal ids = same class).</param>
-    /// <param name="classesPerBatch">P, classes per batch; at least 2.</param>
-    /// <param name="itemsPerClass">K, items of each class per batch; at least 1 (at least 2 for pair and triplet losses).</param>
-    /// <param name="seed">Seed of the draws.</param>
+    /// <param name="options">P, K and the seed; the defaults (8 × 4, seed 0) when null. Validated here.</param>
     /// <exception cref="ArgumentOutOfRangeException">P or K is too small, or a class id is negative.</exception>
     /// <exception cref="ArgumentException">Fewer than P classes have enough items.</exception>
-    public PKSampler(IReadOnlyList<int> classIds, int classesPerBatch, int itemsPerClass, int seed = 0)
+    public PKSampler(IReadOnlyList<int> classIds, PKSamplerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(classIds);
-        ClassesPerBatch = Guard.AtLeast(classesPerBatch, 2);
-        ItemsPerClass = Guard.AtLeast(itemsPerClass, 1);
+        options ??= new PKSamplerOptions();
+        options.Validate();
+        int classesPerBatch = ClassesPerBatch = options.ClassesPerBatch;
+        int itemsPerClass = ItemsPerClass = options.ItemsPerClass;
         var groups = new SortedDictionary<int, List<int>>();
         for (int i = 0; i < classIds.Count; i++)
         {
@@ -56,7 +56,7 @@ public sealed class PKSampler
 
         _classes = eligible.Select(g => g.Key).ToArray();
         _byClass = eligible.Select(g => g.Value.ToArray()).ToArray();
-        _seed = seed;
+        _seed = options.Seed;
         ItemCount = classIds.Count;
     }
 

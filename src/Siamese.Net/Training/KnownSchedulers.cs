@@ -3,7 +3,7 @@ using static TorchSharp.torch.optim.lr_scheduler;
 
 namespace Siamese.Net.Training;
 
-/// <summary>Learning-rate schedule presets for <see cref="SiameseTrainerOptions.Scheduler"/>, stepped once per epoch.</summary>
+/// <summary>Learning-rate schedule presets for a <see cref="LearningRateScheduler"/> callback, stepped once per epoch.</summary>
 public static class KnownSchedulers
 {
     /// <summary>Multiplies the learning rate by <paramref name="gamma"/> every <paramref name="stepSize"/> epochs.</summary>

@@ -8,8 +8,10 @@ namespace Siamese.Net.Training;
 
 /// <summary>
 /// Trains a Siamese network (any embedding module, e.g. <c>SiameseNetwork</c> or a bare encoder) with a pair loss or
-/// a metric loss: optimizer and learning-rate schedule, validation, early stopping, best-epoch tracking, atomic
-/// resumable checkpoints, NaN detection, cancellation, logging and progress. See <see cref="SiameseTrainerOptions"/>.
+/// a metric loss: a small loop (forward, loss, backward, gradient clipping, step, NaN/Inf detection, validation,
+/// cancellation with a resumable checkpoint) plus callbacks (<see cref="ITrainerCallback"/>) for every policy:
+/// <see cref="KeepBestWeights"/>, <see cref="ModelCheckpoint"/>, <see cref="EarlyStopping"/>,
+/// <see cref="LearningRateScheduler"/>, <see cref="ProgressReporter"/> and your own. See <see cref="SiameseTrainerOptions"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -54,7 +56,8 @@ public sealed class SiameseTrainer
     /// <param name="loss">The loss.</param>
     /// <param name="training">Training batches, read once per epoch.</param>
     /// <param name="validation">Validation batches (read as epoch 0 every time), or null.</param>
-    /// <param name="progress">Receives a report every <see cref="SiameseTrainerOptions.LogEverySteps"/> steps and after each epoch.</param>
+    /// <param name="progress">Receives a report every <see cref="SiameseTrainerOptions.LogEverySteps"/> steps and after each epoch
+    /// (through a <see cref="ProgressReporter"/> the trainer adds), or null.</param>
     /// <param name="cancellationToken">
     /// Stops at the next step boundary: a checkpoint is written (when a checkpoint folder is set) and
     /// <see cref="OperationCanceledException"/> is thrown; resume with <see cref="SiameseTrainerOptions.ResumeFrom"/>.
@@ -100,8 +103,32 @@ public sealed class SiameseTrainer
             VerifyImages(training, validation, cancellationToken);
         }
 
-        using var run = new TrainingRun(Options, _logger, network, loss, training, validation, progress, cancellationToken);
-        return run.Execute();
+        var callbacks = Options.RunCallbacks(progress);
+        if (callbacks.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } clash)
+        {
+            throw new ArgumentException(
+                $"Two callbacks of the run are named '{clash.Key}' (a {nameof(ProgressReporter)} for the progress argument and one in {nameof(SiameseTrainerOptions.Callbacks)}?); names key checkpoint state and must be unique.",
+                nameof(progress));
+        }
+
+        try
+        {
+            using var run = new TrainingRun(Options, _logger, network, loss, training, validation, callbacks, cancellationToken);
+            var result = run.Execute();
+            return result with
+            {
+                RestoredBest = callbacks.OfType<KeepBestWeights>().Any(k => k.Restored),
+                BestCheckpoint = callbacks.OfType<ModelCheckpoint>().FirstOrDefault()?.BestCheckpoint,
+            };
+        }
+        finally
+        {
+            // Only the keep-best callback the trainer made itself: one the caller gave is the caller's to dispose.
+            foreach (var own in callbacks.Except(Options.Callbacks).OfType<IDisposable>())
+            {
+                own.Dispose();
+            }
+        }
     }
 
     /// <summary>Decodes every image file of the sources once, before training, naming every bad one.</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.optim.lr_scheduler;
 
 namespace Siamese.Net.Training;
 
@@ -29,17 +28,14 @@ public sealed record SiameseTrainerOptions
     /// </summary>
     public Func<TrainableParameters, OptimizerHelper> Optimizer { get; init; } = DefaultOptimizer;
 
-    /// <summary>
-    /// Makes the learning-rate scheduler, stepped once per epoch (a <c>ReduceLROnPlateau</c> with the monitored metric);
-    /// null (the default) keeps the learning rate constant. Example: <c>o =&gt; CosineAnnealingLR(o, epochs)</c>.
-    /// </summary>
-    public Func<OptimizerHelper, LRScheduler>? Scheduler { get; init; }
-
     /// <summary>Global L2 norm to which gradients are clipped before each step; null (default) for no clipping.</summary>
     public double? GradientClipNorm { get; init; }
 
-    /// <summary>Seed of torch's generator at each epoch (mixed with the epoch number). Default 42.</summary>
-    public long Seed { get; init; } = 42;
+    /// <summary>
+    /// Seed of torch's generator at each epoch (mixed with the epoch number). Default 42. An <c>int</c>, like every seed
+    /// of the library (sources, samplers, splits, k-means), so one seed value can be passed everywhere.
+    /// </summary>
+    public int Seed { get; init; } = 42;
 
     /// <summary>The device to train on; null (the default) for the CPU.</summary>
     public Device? Device { get; init; }
@@ -48,8 +44,9 @@ public sealed record SiameseTrainerOptions
     public int ValidateEveryEpochs { get; init; } = 1;
 
     /// <summary>
-    /// The metric key (<see cref="MetricKeys"/>, or one a callback adds) that decides the best epoch, early stopping and
-    /// a plateau schedule. Default: <see cref="MetricKeys.ValidationLoss"/> with a validation source, else
+    /// The metric key (<see cref="MetricKeys"/>, or one a callback adds) that decides the best epoch
+    /// (<see cref="EpochRecord.IsBest"/>), which <see cref="KeepBestWeights"/>, <see cref="ModelCheckpoint"/>,
+    /// <see cref="EarlyStopping"/> and a plateau <see cref="LearningRateScheduler"/> follow. Default: <see cref="MetricKeys.ValidationLoss"/> with a validation source, else
     /// <see cref="MetricKeys.TrainingLoss"/>.
     /// </summary>
     public string? Monitor { get; init; }
@@ -60,16 +57,17 @@ public sealed record SiameseTrainerOptions
     /// <summary>Smallest change of the monitored metric that counts as an improvement. Default 0.</summary>
     public double MinDelta { get; init; }
 
-    /// <summary>Stop after this many evaluations without improvement; null (default) never stops early.</summary>
-    public int? EarlyStoppingPatience { get; init; }
-
-    /// <summary>Folder for <c>last.ckpt</c> (after every epoch) and <c>best.ckpt</c>; null (default) writes none.</summary>
+    /// <summary>
+    /// The run's checkpoint folder; null (the default) writes none. A <see cref="ModelCheckpoint"/> writes
+    /// <c>last.ckpt</c> after every epoch and <c>best.ckpt</c> at each best epoch there (the trainer adds one with its
+    /// defaults unless <see cref="Callbacks"/> holds one), and a cancelled run leaves a resumable <c>last.ckpt</c> there.
+    /// </summary>
     public string? CheckpointDirectory { get; init; }
 
-    /// <summary>Also write <c>last.ckpt</c> every this many steps within an epoch; null (default) only at epoch ends.</summary>
-    public int? CheckpointEverySteps { get; init; }
-
-    /// <summary>Restore the best epoch's weights at the end (default true).</summary>
+    /// <summary>
+    /// Restore the best epoch's weights at the end (default true): the trainer adds a <see cref="KeepBestWeights"/>
+    /// unless <see cref="Callbacks"/> holds one.
+    /// </summary>
     public bool KeepBest { get; init; } = true;
 
     /// <summary>A checkpoint to resume from (with the same options and sources); null (default) starts afresh.</summary>
@@ -91,7 +89,13 @@ public sealed record SiameseTrainerOptions
     /// </summary>
     public bool VerifyImages { get; init; } = true;
 
-    /// <summary>Code run at the trainer's hooks, in this order (see <see cref="ITrainerCallback"/>). Default none.</summary>
+    /// <summary>
+    /// Code run at the trainer's hooks, in this order (see <see cref="ITrainerCallback"/>): the built-in
+    /// <see cref="EarlyStopping"/>, <see cref="LearningRateScheduler"/>, <see cref="ModelCheckpoint"/> (e.g. for
+    /// checkpoints every few steps) or your own. Default none. The trainer adds a <see cref="KeepBestWeights"/> first
+    /// (<see cref="KeepBest"/>) and a <see cref="ModelCheckpoint"/> (<see cref="CheckpointDirectory"/>) and a
+    /// <see cref="ProgressReporter"/> (<see cref="SiameseTrainer.Fit"/>'s <c>progress</c>) last.
+    /// </summary>
     public IReadOnlyList<ITrainerCallback> Callbacks { get; init; } = [];
 
     /// <summary>Checks every value; called by the <see cref="SiameseTrainer"/> constructor.</summary>
@@ -121,11 +125,6 @@ public sealed record SiameseTrainerOptions
             throw OutOfRange(nameof(MinDelta), MinDelta, "must be zero or positive and finite");
         }
 
-        if (EarlyStoppingPatience is { } patience)
-        {
-            AtLeast(patience, 1, nameof(EarlyStoppingPatience));
-        }
-
         if (CheckpointDirectory is not null && string.IsNullOrWhiteSpace(CheckpointDirectory))
         {
             throw new ArgumentException($"{nameof(CheckpointDirectory)} is blank; use null for no checkpoints.", nameof(CheckpointDirectory));
@@ -134,15 +133,6 @@ public sealed record SiameseTrainerOptions
         if (CheckpointDirectory is not null && File.Exists(CheckpointDirectory))
         {
             throw new ArgumentException($"{nameof(CheckpointDirectory)} '{CheckpointDirectory}' is a file, not a folder.", nameof(CheckpointDirectory));
-        }
-
-        if (CheckpointEverySteps is { } every)
-        {
-            AtLeast(every, 1, nameof(CheckpointEverySteps));
-            if (CheckpointDirectory is null)
-            {
-                throw new ArgumentException($"{nameof(CheckpointEverySteps)} = {every} needs a {nameof(CheckpointDirectory)}.", nameof(CheckpointEverySteps));
-            }
         }
 
         if (ResumeFrom is not null && string.IsNullOrWhiteSpace(ResumeFrom))
@@ -161,7 +151,40 @@ public sealed record SiameseTrainerOptions
             {
                 throw new ArgumentException($"{nameof(Callbacks)} has two callbacks named '{callback.Name}'; give each a unique Name (it keys its checkpoint state).", nameof(Callbacks));
             }
+
+            if (callback is ModelCheckpoint && CheckpointDirectory is null)
+            {
+                throw new ArgumentException($"{nameof(Callbacks)}[{i}] is a {nameof(ModelCheckpoint)}, which needs a {nameof(CheckpointDirectory)}.", nameof(Callbacks));
+            }
         }
+    }
+
+    /// <summary>
+    /// The run's callbacks: a <see cref="KeepBestWeights"/> (when <see cref="KeepBest"/> and none is given), then
+    /// <see cref="Callbacks"/>, then a <see cref="ModelCheckpoint"/> (with a <see cref="CheckpointDirectory"/> and none
+    /// given) and a <see cref="ProgressReporter"/> for <paramref name="progress"/>. Keep-best comes first so the other
+    /// callbacks' <see cref="ITrainerCallback.OnFitEnd"/> see the restored weights.
+    /// </summary>
+    internal List<ITrainerCallback> RunCallbacks(IProgress<TrainingProgress>? progress)
+    {
+        var callbacks = new List<ITrainerCallback>();
+        if (KeepBest && !Callbacks.OfType<KeepBestWeights>().Any())
+        {
+            callbacks.Add(new KeepBestWeights());
+        }
+
+        callbacks.AddRange(Callbacks);
+        if (CheckpointDirectory is not null && !Callbacks.OfType<ModelCheckpoint>().Any())
+        {
+            callbacks.Add(new ModelCheckpoint());
+        }
+
+        if (progress is not null)
+        {
+            callbacks.Add(new ProgressReporter(progress));
+        }
+
+        return callbacks;
     }
 
     /// <summary>The metric that is followed, given whether a validation source is present.</summary>

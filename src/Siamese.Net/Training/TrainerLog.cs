@@ -67,4 +67,8 @@ internal static partial class TrainerLog
 
     [LoggerMessage(EventId = 6015, Level = LogLevel.Information, Message = "Verified that all {Count} images of a source decode")]
     public static partial void ImagesVerified(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Warning,
+        Message = "The checkpoint {Checkpoint} holds no state of callback {Callback}; it starts afresh, so the resumed run may differ from an uninterrupted one")]
+    public static partial void CallbackStateMissing(ILogger logger, string callback, string checkpoint);
 }

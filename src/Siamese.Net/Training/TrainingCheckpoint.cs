@@ -10,7 +10,7 @@ namespace Siamese.Net.Training;
 
 /// <summary>
 /// A training checkpoint written by <see cref="SiameseTrainer"/>: the weights of the network and of the loss, the
-/// optimizer state, the learning-rate schedule, torch's random generator state, the position in training (epoch and
+/// optimizer state, every callback's state (early stopping, learning-rate schedule, ...), torch's random generator state, the position in training (epoch and
 /// step) and the history so far. Pass its path as <see cref="SiameseTrainerOptions.ResumeFrom"/> to continue, or
 /// use <see cref="LoadWeights"/> to load the trained weights for inference.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed record TrainingCheckpoint
     public required long GlobalStep { get; init; }
 
     /// <summary>The training seed (<see cref="SiameseTrainerOptions.Seed"/>) of the run.</summary>
-    public required long Seed { get; init; }
+    public required int Seed { get; init; }
 
     /// <summary>The type name of the optimizer whose state the checkpoint holds.</summary>
     public required string Optimizer { get; init; }
@@ -79,17 +79,9 @@ public sealed record TrainingCheckpoint
     /// <summary>The CLR types of the saved modules, network first; checked when loading.</summary>
     public required IReadOnlyList<string> ModuleTypes { get; init; }
 
-    /// <summary>Metric values (or null for a plain step) of every scheduler step so far, replayed on resume.</summary>
-    [JsonInclude]
-    internal List<double?> SchedulerSteps { get; init; } = [];
-
     /// <summary>The saved state of each callback, by <see cref="ITrainerCallback.Name"/> (JSON text).</summary>
     [JsonInclude]
     internal Dictionary<string, string> CallbackStates { get; init; } = [];
-
-    /// <summary>Evaluations since the last improvement of the monitored metric (early stopping counter).</summary>
-    [JsonInclude]
-    internal int EvaluationsWithoutImprovement { get; init; }
 
     /// <summary>Sum of per-sample losses of the steps done in <see cref="Epoch"/>.</summary>
     [JsonInclude]

@@ -17,9 +17,10 @@ public sealed record TrainingResult
 
     /// <summary>
     /// Whether the network (and any trainable loss head) now holds the weights of <see cref="BestEpoch"/>
-    /// (<see cref="SiameseTrainerOptions.KeepBest"/>); otherwise it holds the weights of the last epoch.
+    /// (a <see cref="KeepBestWeights"/>, <see cref="SiameseTrainerOptions.KeepBest"/>); otherwise it holds the weights
+    /// of the last epoch.
     /// </summary>
-    public required bool RestoredBest { get; init; }
+    public bool RestoredBest { get; init; }
 
     /// <summary>Whether early stopping ended the run before the last epoch.</summary>
     public required bool StoppedEarly { get; init; }
@@ -30,6 +31,6 @@ public sealed record TrainingResult
     /// <summary>Path of the last checkpoint written, or <c>null</c> without a checkpoint folder.</summary>
     public string? LastCheckpoint { get; init; }
 
-    /// <summary>Path of the best-epoch checkpoint, or <c>null</c> when none was written.</summary>
+    /// <summary>Path of the best-epoch checkpoint of the run's <see cref="ModelCheckpoint"/>, or <c>null</c> when none was written.</summary>
     public string? BestCheckpoint { get; init; }
 }

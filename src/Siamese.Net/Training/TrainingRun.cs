@@ -6,22 +6,17 @@ using Siamese.Net.Losses;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.optim.lr_scheduler;
 
 namespace Siamese.Net.Training;
 
 /// <summary>
 /// The state and loop of one <see cref="SiameseTrainer"/> run: forward (<c>.call</c>), loss, backward, clipping,
-/// step, NaN/Inf detection, cancellation, checkpoints and resume; user code runs in <see cref="ITrainerCallback"/>s.
+/// step, NaN/Inf detection, the best epoch by the monitored metric, cancellation (with its checkpoint), writing the
+/// checkpoints callbacks ask for, and resume. Every policy (early stopping, keep-best, checkpoint schedule, progress,
+/// learning-rate schedule, user code) is an <see cref="ITrainerCallback"/>.
 /// </summary>
 internal sealed class TrainingRun : IDisposable
 {
-    /// <summary>File name of the rolling checkpoint in the checkpoint folder.</summary>
-    public const string LastFileName = "last.ckpt";
-
-    /// <summary>File name of the best-epoch checkpoint in the checkpoint folder.</summary>
-    public const string BestFileName = "best.ckpt";
-
     private readonly SiameseTrainerOptions _options;
     private readonly ILogger _logger;
     private readonly nn.Module<Tensor, Tensor> _network;
@@ -34,24 +29,18 @@ internal sealed class TrainingRun : IDisposable
     private readonly TrainerContext _context;
     private readonly IReadOnlyList<double> _initialLearningRates;
     private readonly MetricMode _mode;
-    private readonly IProgress<TrainingProgress>? _progress;
-    private TrainingProgress? _lastReport;
     private readonly CancellationToken _cancellationToken;
     private readonly Device _device;
     private readonly List<Parameter> _parameters;
     private readonly OptimizerHelper _optimizer;
-    private readonly LRScheduler? _scheduler;
     private readonly Stopwatch _trainingClock = new();
 
     private readonly List<EpochRecord> _history = [];
-    private readonly List<double?> _schedulerSteps = [];
-    private List<Dictionary<string, Tensor>>? _bestWeights;
     private int _epoch;
     private int _step;
     private long _globalStep;
     private int? _bestEpoch;
     private double? _bestMetric;
-    private int _evaluationsWithoutImprovement;
     private bool _stoppedEarly;
     private double _resumedLossSum;
     private long _resumedSamples;
@@ -59,7 +48,6 @@ internal sealed class TrainingRun : IDisposable
     private long _samplesThisProcess;
     private long _stepsThisProcess;
     private string? _lastCheckpoint;
-    private string? _bestCheckpoint;
     private Dictionary<string, double> _metrics = [];
     private int _resumedStep;
 
@@ -70,7 +58,7 @@ internal sealed class TrainingRun : IDisposable
         MetricLoss loss,
         IBatchSource<ITrainingBatch> training,
         IBatchSource<ITrainingBatch>? validation,
-        IProgress<TrainingProgress>? progress,
+        IReadOnlyList<ITrainerCallback> callbacks,
         CancellationToken cancellationToken)
     {
         _options = options;
@@ -82,8 +70,7 @@ internal sealed class TrainingRun : IDisposable
         _validation = validation;
         _monitor = options.EffectiveMonitor(validation is not null);
         _mode = options.EffectiveMode(_monitor);
-        _callbacks = options.Callbacks;
-        _progress = progress;
+        _callbacks = callbacks;
         _cancellationToken = cancellationToken;
         _device = options.Device ?? CPU;
 
@@ -104,8 +91,11 @@ internal sealed class TrainingRun : IDisposable
         _optimizer = options.Optimizer(new TrainableParameters(networkParameters, lossParameters))
             ?? throw new ArgumentException($"{nameof(SiameseTrainerOptions.Optimizer)} returned null.", nameof(options));
         _initialLearningRates = _optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
-        _scheduler = options.Scheduler?.Invoke(_optimizer);
-        _context = new TrainerContext(network, loss, _optimizer, options.Epochs, training.BatchesPerEpoch, _device);
+        _context = new TrainerContext(_network, _loss, _optimizer, options, _monitor, _mode, training.BatchesPerEpoch, _device, logger, EnsureFinite);
+        foreach (var callback in _callbacks)
+        {
+            callback.Setup(_context);
+        }
     }
 
     public TrainingResult Execute()
@@ -118,22 +108,14 @@ internal sealed class TrainingRun : IDisposable
         string device = _device.ToString();
         long parameterCount = _parameters.Sum(p => p.numel());
         TrainerLog.Starting(_logger, _options.Epochs, _training.BatchesPerEpoch, device, _optimizer.GetType().Name, CurrentLearningRate, parameterCount);
-        SyncContext();
-        foreach (var callback in _callbacks)
-        {
-            callback.OnFitStart(_context);
-        }
+        Notify(c => c.OnFitStart(_context));
 
         while (_epoch < _options.Epochs && !_stoppedEarly)
         {
             var clock = Stopwatch.StartNew();
             double learningRate = CurrentLearningRate;
             _metrics = new Dictionary<string, double>();
-            SyncContext();
-            foreach (var callback in _callbacks)
-            {
-                callback.OnEpochStart(_context);
-            }
+            Notify(c => c.OnEpochStart(_context));
 
             var (trainingLoss, samples) = TrainEpoch();
             _metrics[MetricKeys.TrainingLoss] = trainingLoss;
@@ -144,12 +126,8 @@ internal sealed class TrainingRun : IDisposable
             {
                 validation = ValidateOrCheckpoint(trainingLoss, samples);
                 TrainerLog.Validated(_logger, _epoch, validation.Loss, validation.Accuracy, validation.RocAuc, validation.Eer);
-                Record(validation);
-                SyncContext();
-                foreach (var callback in _callbacks)
-                {
-                    callback.OnValidationEnd(_context, validation);
-                }
+                validation.CopyTo(_metrics);
+                Notify(c => c.OnValidationEnd(_context, validation));
             }
 
             double? monitored = _metrics.TryGetValue(_monitor, out var m) ? m : null;
@@ -163,19 +141,9 @@ internal sealed class TrainingRun : IDisposable
             {
                 _bestEpoch = _epoch;
                 _bestMetric = monitored;
-                _evaluationsWithoutImprovement = 0;
                 TrainerLog.NewBest(_logger, _epoch, _monitor, monitored!.Value);
-                if (_options.KeepBest)
-                {
-                    SnapshotBest();
-                }
-            }
-            else if (monitored is not null)
-            {
-                _evaluationsWithoutImprovement++;
             }
 
-            StepScheduler(monitored);
             clock.Stop();
             var record = new EpochRecord
             {
@@ -188,48 +156,22 @@ internal sealed class TrainingRun : IDisposable
                 Metrics = new Dictionary<string, double>(_metrics),
             };
             _history.Add(record);
-            SyncContext();
-            foreach (var callback in _callbacks)
-            {
-                callback.OnEpochEnd(_context, record);
-            }
+            Notify(c => c.OnEpochEnd(_context, record));
 
             if (_context.StopRequested && _epoch + 1 < _options.Epochs)
             {
                 _stoppedEarly = true;
             }
-            if (_lastReport is not null)
-            {
-                _progress?.Report(_lastReport with { CompletedEpoch = record });
-            }
 
             TrainerLog.EpochDone(_logger, _epoch, trainingLoss, learningRate, clock.Elapsed.TotalSeconds);
-
-            if (_options.EarlyStoppingPatience is { } patience && _evaluationsWithoutImprovement >= patience && _epoch + 1 < _options.Epochs)
-            {
-                _stoppedEarly = true;
-                TrainerLog.EarlyStop(_logger, _epoch, _monitor, patience);
-            }
-
             _epoch++;
             _step = 0;
             _resumedLossSum = 0;
             _resumedSamples = 0;
-            WriteCheckpoint(isBest);
+            WriteRequestedCheckpoints(0, 0);
         }
 
-        bool restored = false;
-        if (_options.KeepBest && _bestWeights is not null)
-        {
-            RestoreBest();
-            restored = true;
-        }
-
-        SyncContext();
-        foreach (var callback in _callbacks)
-        {
-            callback.OnFitEnd(_context);
-        }
+        Notify(c => c.OnFitEnd(_context));
 
         TrainerLog.Finished(_logger, _history.Count, _bestEpoch, _monitor, _bestMetric);
         return new TrainingResult
@@ -238,19 +180,13 @@ internal sealed class TrainingRun : IDisposable
             Monitor = _monitor,
             BestEpoch = _bestEpoch,
             BestMetric = _bestMetric,
-            RestoredBest = restored,
             StoppedEarly = _stoppedEarly,
             GlobalSteps = _globalStep,
             LastCheckpoint = _lastCheckpoint,
-            BestCheckpoint = _bestCheckpoint,
         };
     }
 
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        DisposeBest();
-    }
+    public void Dispose() => _optimizer.Dispose();
 
     /// <summary>A seed for each epoch, so that an epoch's randomness does not depend on what ran before it.</summary>
     internal static long EpochSeed(long seed, int epoch)
@@ -273,28 +209,6 @@ internal sealed class TrainingRun : IDisposable
         }
 
         return _mode == MetricMode.Min ? value < best - _options.MinDelta : value > best + _options.MinDelta;
-    }
-
-    private void StepScheduler(double? monitored)
-    {
-        switch (_scheduler)
-        {
-            case null:
-                return;
-            case optim.lr_scheduler.impl.ReduceLROnPlateau plateau:
-                // Only epochs where the metric was measured count towards the plateau.
-                if (monitored is { } value)
-                {
-                    plateau.step(value);
-                    _schedulerSteps.Add(value);
-                }
-
-                return;
-            default:
-                _scheduler.step();
-                _schedulerSteps.Add(null);
-                return;
-        }
     }
 
     /// <summary>Trains one epoch (or its remaining steps after a resume); returns the mean loss per sample and the sample count.</summary>
@@ -361,11 +275,11 @@ internal sealed class TrainingRun : IDisposable
                 Report(mean, stepsPerEpoch);
             }
 
-            if (_options.CheckpointEverySteps is { } every && _step % every == 0 && _step < stepsPerEpoch)
+            if (_context.TakeCheckpointRequests() is { Count: > 0 } requested)
             {
                 // Synchronise first: a checkpoint must never hold weights spoilt by a non-finite step.
                 double mean = Synchronise(lossSum, firstBadStep, samples);
-                WriteLast(mean * samples, samples);
+                WriteCheckpoint(requested, mean * samples, samples);
             }
         }
 
@@ -410,10 +324,10 @@ internal sealed class TrainingRun : IDisposable
         }
 
         loss.backward();
-        var gradientNorm = GradientNorm();
+        var gradientNorm = GradientClipping.GlobalNorm(_parameters);
         if (_options.GradientClipNorm is { } maxNorm && gradientNorm is not null)
         {
-            ClipGradients(gradientNorm, maxNorm);
+            GradientClipping.Clip(_parameters, gradientNorm, maxNorm);
         }
 
         _optimizer.step();
@@ -448,34 +362,6 @@ internal sealed class TrainingRun : IDisposable
         }
     }
 
-    /// <summary>The global L2 norm of all gradients, on the device (null when no parameter has a gradient).</summary>
-    private Tensor? GradientNorm()
-    {
-        var grads = _parameters.Select(p => p.grad).OfType<Tensor>().ToList();
-        if (grads.Count == 0)
-        {
-            return null;
-        }
-
-        using (no_grad())
-        {
-            return linalg.vector_norm(stack(grads.Select(g => linalg.vector_norm(g))));
-        }
-    }
-
-    /// <summary>Scales all gradients so that their global L2 norm is at most <paramref name="maxNorm"/>, without leaving the device.</summary>
-    private void ClipGradients(Tensor norm, double maxNorm)
-    {
-        using (no_grad())
-        {
-            var coefficient = (norm + 1e-6).reciprocal().mul(maxNorm).clamp_max(1.0);
-            foreach (var p in _parameters)
-            {
-                p.grad?.mul_(coefficient);
-            }
-        }
-    }
-
     /// <summary>Reads the device accumulators (a synchronisation) and fails on a non-finite loss.</summary>
     private double Synchronise(Tensor lossSum, Tensor firstBadStep, long samples)
     {
@@ -496,9 +382,9 @@ internal sealed class TrainingRun : IDisposable
         long remainingSteps = ((long)(_options.Epochs - _epoch - 1) * stepsPerEpoch) + Math.Max(stepsPerEpoch - _step, 0);
         var eta = _stepsThisProcess > 0 ? TimeSpan.FromSeconds(seconds / _stepsThisProcess * remainingSteps) : TimeSpan.Zero;
         TrainerLog.StepProgress(_logger, _epoch, _step, stepsPerEpoch, meanLoss, samplesPerSecond);
-        _lastReport = new TrainingProgress(_epoch, _options.Epochs, _step, stepsPerEpoch, _globalStep, meanLoss,
+        var progress = new TrainingProgress(_epoch, _options.Epochs, _step, stepsPerEpoch, _globalStep, meanLoss,
             CurrentLearningRate, samplesPerSecond, eta);
-        _progress?.Report(_lastReport);
+        Notify(c => c.OnProgress(_context, progress));
     }
 
     /// <summary>Moves to the next batch; a cancellation inside the source becomes a checkpointed cancellation.</summary>
@@ -548,11 +434,7 @@ internal sealed class TrainingRun : IDisposable
         // Never checkpoint weights that a non-finite step has already spoilt.
         double mean = Synchronise(lossSum, firstBadStep, samples);
         double partialSum = mean * samples;
-        string? path = null;
-        if (_options.CheckpointDirectory is not null)
-        {
-            path = WriteLast(partialSum, samples);
-        }
+        string? path = CancellationCheckpoint(partialSum, samples);
 
         TrainerLog.Cancelled(_logger, _epoch, _step, path);
         throw new OperationCanceledException(
@@ -572,7 +454,7 @@ internal sealed class TrainingRun : IDisposable
         }
         catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
         {
-            string? path = _options.CheckpointDirectory is null ? null : WriteLast(trainingLoss * samples, samples);
+            string? path = CancellationCheckpoint(trainingLoss * samples, samples);
             TrainerLog.Cancelled(_logger, _epoch, _step, path);
             throw new OperationCanceledException(
                 $"Training was cancelled while validating epoch {_epoch}." + (path is null ? string.Empty : $" Resume from '{path}'."),
@@ -582,73 +464,8 @@ internal sealed class TrainingRun : IDisposable
 
     private ValidationMetrics Validate()
     {
-        SyncContext();
-        foreach (var callback in _callbacks)
-        {
-            callback.OnValidationStart(_context);
-        }
-
-        var pass = new ValidationPass(_network, _loss);
-        foreach (var module in _modules)
-        {
-            module.eval();
-        }
-
-        try
-        {
-            using var _ = no_grad();
-            // Epoch 0 always: the same validation set every time keeps the metric comparable between epochs.
-            foreach (var batch in _validation!.ReadEpoch(0, _cancellationToken))
-            {
-                using (batch)
-                using (NewDisposeScope())
-                {
-                    pass.Add(batch, _device);
-                }
-            }
-        }
-        finally
-        {
-            foreach (var module in _modules)
-            {
-                module.train();
-            }
-        }
-
-        return pass.Complete();
-    }
-
-    private void SnapshotBest()
-    {
-        EnsureFinite("keeping the best weights");
-        DisposeBest();
-        _bestWeights = _modules
-            .Select(m => m.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().DetachFromDisposeScope()))
-            .ToList();
-    }
-
-    private void RestoreBest()
-    {
-        using var _ = no_grad();
-        for (int i = 0; i < _modules.Count; i++)
-        {
-            _modules[i].load_state_dict(_bestWeights![i], strict: true);
-        }
-    }
-
-    private void DisposeBest()
-    {
-        if (_bestWeights is null)
-        {
-            return;
-        }
-
-        foreach (var tensor in _bestWeights.SelectMany(d => d.Values))
-        {
-            tensor.Dispose();
-        }
-
-        _bestWeights = null;
+        Notify(c => c.OnValidationStart(_context));
+        return ValidationPass.Run(_network, _loss, _validation!, _device, _cancellationToken);
     }
 
     private TrainingCheckpoint Header(double partialLossSum, long partialSamples) => new()
@@ -667,32 +484,29 @@ internal sealed class TrainingRun : IDisposable
         SavedAt = DateTimeOffset.UtcNow,
         ModuleTypes = _modules.Select(m => m.GetType().FullName!).ToArray(),
         CallbackStates = CallbackStates(),
-        SchedulerSteps = [.. _schedulerSteps],
-        EvaluationsWithoutImprovement = _evaluationsWithoutImprovement,
         PartialLossSum = partialLossSum,
         PartialSamples = partialSamples,
     };
 
-    private void WriteCheckpoint(bool isBest)
+    /// <summary>Writes the checkpoints callbacks asked for (<see cref="TrainerContext.SaveCheckpoint"/>), if any.</summary>
+    private void WriteRequestedCheckpoints(double partialLossSum, long partialSamples)
     {
-        if (_options.CheckpointDirectory is null)
+        if (_context.TakeCheckpointRequests() is { Count: > 0 } requested)
         {
-            return;
-        }
-
-        var last = WriteLast(0, 0);
-        if (isBest)
-        {
-            var best = Path.Combine(_options.CheckpointDirectory, BestFileName);
-            AtomicFile.Copy(last, best);
-            _bestCheckpoint = best;
-            TrainerLog.CheckpointWritten(_logger, best);
+            WriteCheckpoint(requested, partialLossSum, partialSamples);
         }
     }
 
-    private string WriteLast(double partialLossSum, long partialSamples)
+    /// <summary>The checkpoint a cancellation leaves in the checkpoint folder (whatever the callbacks), or null without one.</summary>
+    private string? CancellationCheckpoint(double partialLossSum, long partialSamples) =>
+        _options.CheckpointDirectory is { } folder
+            ? WriteCheckpoint([Path.Combine(folder, ModelCheckpoint.LastFileName)], partialLossSum, partialSamples)
+            : null;
+
+    /// <summary>Writes one checkpoint of the run to the first path and copies it to the others; returns the first.</summary>
+    private string WriteCheckpoint(IReadOnlyList<string> paths, double partialLossSum, long partialSamples)
     {
-        var path = Path.Combine(_options.CheckpointDirectory!, LastFileName);
+        var path = paths[0];
         byte[] rng;
         using (var state = random.get_rng_state())
         {
@@ -703,6 +517,12 @@ internal sealed class TrainingRun : IDisposable
         TrainingCheckpoint.Write(path, Header(partialLossSum, partialSamples), _modules, _optimizer, rng);
         _lastCheckpoint = path;
         TrainerLog.CheckpointWritten(_logger, path);
+        foreach (var copy in paths.Skip(1))
+        {
+            AtomicFile.Copy(path, copy);
+            TrainerLog.CheckpointWritten(_logger, copy);
+        }
+
         return path;
     }
 
@@ -723,59 +543,45 @@ internal sealed class TrainingRun : IDisposable
                 nameof(path));
         }
 
-        // The best weights live in best.ckpt next to the checkpoint; read them first, before the resumed weights.
-        if (_options.KeepBest && header.BestEpoch is { } bestEpoch)
+        // Before the weights and optimizer state: a callback may load weights of its own (the best epoch's) that the
+        // resumed ones then replace, or replay a schedule on the fresh optimizer whose learning rate the state restores.
+        foreach (var callback in _callbacks)
         {
-            var bestPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, BestFileName);
-            TrainingCheckpoint? best = File.Exists(bestPath) ? TrainingCheckpoint.Read(bestPath) : null;
-            if (best is not null && best.Epoch == bestEpoch + 1 && best.Step == 0)
+            if (header.CallbackStates.TryGetValue(callback.Name, out var json) && JsonNode.Parse(json) is { } state)
             {
-                TrainingCheckpoint.LoadWeights(bestPath, _modules[0], _modules[1]);
-                SnapshotBest();
-                _bestCheckpoint = bestPath;
+                callback.LoadState(state);
             }
-            else
+            else if (callback.SaveState() is not null)
             {
-                TrainerLog.BestUnavailable(_logger, $"no best.ckpt of epoch {bestEpoch} next to '{path}'", header.Epoch);
-            }
-        }
-
-        // Replay the schedule on the fresh optimizer, then load the optimizer state (which includes the learning rate).
-        foreach (var metric in header.SchedulerSteps)
-        {
-            if (metric is { } value)
-            {
-                _scheduler?.step(value);
-            }
-            else
-            {
-                _scheduler?.step();
+                // A stateful callback the original run did not have (or an older checkpoint): it starts afresh.
+                TrainerLog.CallbackStateMissing(_logger, callback.Name, path);
             }
         }
 
         var (loaded, rng) = TrainingCheckpoint.ReadInto(path, _modules, _optimizer);
-        foreach (var callback in _callbacks)
-        {
-            if (loaded.CallbackStates.TryGetValue(callback.Name, out var json) && JsonNode.Parse(json) is { } state)
-            {
-                callback.LoadState(state);
-            }
-        }
 
         _epoch = loaded.Epoch;
         _step = loaded.Step;
         _globalStep = loaded.GlobalStep;
         _history.AddRange(loaded.History);
-        _schedulerSteps.AddRange(loaded.SchedulerSteps);
         _bestEpoch = loaded.BestEpoch;
         _bestMetric = loaded.BestMetric;
-        _evaluationsWithoutImprovement = loaded.EvaluationsWithoutImprovement;
         _stoppedEarly = loaded.StoppedEarly;
         _resumedLossSum = loaded.PartialLossSum;
         _resumedSamples = loaded.PartialSamples;
         _resumedRngState = loaded.Step > 0 ? rng : null;
         _lastCheckpoint = path;
         TrainerLog.Resuming(_logger, path, _epoch, _step, _globalStep);
+    }
+
+    /// <summary>Runs a hook of every callback, in order, after bringing the context up to date.</summary>
+    private void Notify(Action<ITrainerCallback> hook)
+    {
+        SyncContext();
+        foreach (var callback in _callbacks)
+        {
+            hook(callback);
+        }
     }
 
     /// <summary>Copies the loop's counters into the context callbacks see.</summary>
@@ -786,31 +592,6 @@ internal sealed class TrainingRun : IDisposable
         _context.GlobalStep = _globalStep;
         _context.Metrics = _metrics;
         _context.History = _history;
-    }
-
-    /// <summary>The validation metrics under their keys.</summary>
-    private void Record(ValidationMetrics validation)
-    {
-        _metrics[MetricKeys.ValidationLoss] = validation.Loss;
-        if (validation.RocAuc is { } auc)
-        {
-            _metrics[MetricKeys.ValidationRocAuc] = auc;
-        }
-
-        if (validation.Eer is { } eer)
-        {
-            _metrics[MetricKeys.ValidationEer] = eer;
-        }
-
-        if (validation.PairAccuracy is { } pair)
-        {
-            _metrics[MetricKeys.ValidationPairAccuracy] = pair;
-        }
-
-        if (validation.NWayAccuracy is { } nway)
-        {
-            _metrics[MetricKeys.ValidationNWayAccuracy] = nway;
-        }
     }
 
     private Dictionary<string, string> CallbackStates()

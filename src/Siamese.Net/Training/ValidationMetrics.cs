@@ -44,4 +44,29 @@ public sealed record ValidationMetrics
 
     /// <summary>Number of validation images.</summary>
     public required long Count { get; init; }
+
+    /// <summary>Adds the measured values to <paramref name="metrics"/> under their <see cref="MetricKeys"/>.</summary>
+    internal void CopyTo(IDictionary<string, double> metrics)
+    {
+        metrics[MetricKeys.ValidationLoss] = Loss;
+        if (RocAuc is { } auc)
+        {
+            metrics[MetricKeys.ValidationRocAuc] = auc;
+        }
+
+        if (Eer is { } eer)
+        {
+            metrics[MetricKeys.ValidationEer] = eer;
+        }
+
+        if (PairAccuracy is { } pair)
+        {
+            metrics[MetricKeys.ValidationPairAccuracy] = pair;
+        }
+
+        if (NWayAccuracy is { } nway)
+        {
+            metrics[MetricKeys.ValidationNWayAccuracy] = nway;
+        }
+    }
 }

@@ -26,6 +26,37 @@ internal sealed class ValidationPass
     private long _ways;
     private long _labelledBatches;
 
+    /// <summary>
+    /// Validates on every batch of <paramref name="validation"/> (read as epoch 0, so every pass sees the same set) in
+    /// evaluation mode without autograd, and puts the modules back in training mode.
+    /// </summary>
+    public static ValidationMetrics Run(
+        nn.Module<Tensor, Tensor> network, MetricLoss loss, IBatchSource<ITrainingBatch> validation, Device device, CancellationToken cancellationToken)
+    {
+        var pass = new ValidationPass(network, loss);
+        network.eval();
+        loss.eval();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var batch in validation.ReadEpoch(0, cancellationToken))
+            {
+                using (batch)
+                using (NewDisposeScope())
+                {
+                    pass.Add(batch, device);
+                }
+            }
+        }
+        finally
+        {
+            network.train();
+            loss.train();
+        }
+
+        return pass.Complete();
+    }
+
     public ValidationPass(nn.Module<Tensor, Tensor> network, MetricLoss loss)
     {
         _network = network;

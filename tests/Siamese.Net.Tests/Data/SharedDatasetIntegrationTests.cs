@@ -38,7 +38,7 @@ public class SharedDatasetIntegrationTests
         notBinary.any().item<bool>().Should().BeFalse("1-bit PNGs decode to exactly 0 and 1");
         img.mean().item<float>().Should().BeGreaterThan(0.5f, "strokes are black on white");
 
-        using var episodes = new EpisodeSource(ds, new ImageStore(new ImagePreprocessing()), ways: 20, shots: 1, queriesPerClass: 1, episodesPerEpoch: 1, seed: 3).ReadBatch(0, 0);
+        using var episodes = new EpisodeSource(ds, new ImageStore(new ImagePreprocessing()), new EpisodeOptions { Ways = 20, Shots = 1, QueriesPerClass = 1, EpisodesPerEpoch = 1, Seed = 3 }).ReadBatch(0, 0);
         episodes.Support.shape.Should().Equal(20, 1, 105, 105);
     }
 

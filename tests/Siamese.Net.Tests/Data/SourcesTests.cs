@@ -153,7 +153,7 @@ public class SourcesTests : SourceTestBase
     public void P_by_K_batches_hold_P_distinct_classes_with_K_images_each()
     {
         var ds = Folders([5, 5, 3, 1, 4]);
-        var source = new MPerClassBatchSource(ds, Store(), classesPerBatch: 3, imagesPerClass: 4, seed: 4, batchesPerEpoch: 6);
+        var source = new MPerClassBatchSource(ds, Store(), new MPerClassBatchOptions { ClassesPerBatch = 3, ImagesPerClass = 4, Seed = 4, BatchesPerEpoch = 6 });
         for (int b = 0; b < 6; b++)
         {
             using var batch = source.ReadBatch(0, b);
@@ -175,25 +175,25 @@ public class SourcesTests : SourceTestBase
             }
         }
 
-        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 6, 2)).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), new MPerClassBatchOptions { ClassesPerBatch = 6, ImagesPerClass = 2 })).Should().Throw<ArgumentException>();
         // The one-image class is never drawn: it could only be "paired" with itself.
-        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 5, 2)).Should().Throw<ArgumentException>()
+        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), new MPerClassBatchOptions { ClassesPerBatch = 5, ImagesPerClass = 2 })).Should().Throw<ArgumentException>()
             .WithMessage("*4 of the 5 classes*one item can only pair it with itself*");
-        var withoutSingleton = new MPerClassBatchSource(ds, Store(), classesPerBatch: 4, imagesPerClass: 2, seed: 1, batchesPerEpoch: 5);
+        var withoutSingleton = new MPerClassBatchSource(ds, Store(), new MPerClassBatchOptions { ClassesPerBatch = 4, ImagesPerClass = 2, Seed = 1, BatchesPerEpoch = 5 });
         for (int b = 0; b < 5; b++)
         {
             using var batch = withoutSingleton.ReadBatch(0, b);
             batch.Labels!.data<long>().ToArray().Should().NotContain(3, "class 3 has a single image");
         }
 
-        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), 2, 0)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new MPerClassBatchSource(ds, Store(), new MPerClassBatchOptions { ClassesPerBatch = 2, ImagesPerClass = 0 })).Should().Throw<ArgumentOutOfRangeException>();
     }
 
     [Fact]
     public void Episodes_are_N_way_K_shot_with_disjoint_support_and_query()
     {
         var ds = Folders([4, 4, 4, 4, 2]);
-        var source = new EpisodeSource(ds, Store(), ways: 3, shots: 2, queriesPerClass: 2, episodesPerEpoch: 5, seed: 8);
+        var source = new EpisodeSource(ds, Store(), new EpisodeOptions { Ways = 3, Shots = 2, QueriesPerClass = 2, EpisodesPerEpoch = 5, Seed = 8 });
         for (int e = 0; e < 5; e++)
         {
             using var episode = source.ReadBatch(0, e);
@@ -215,7 +215,7 @@ public class SourcesTests : SourceTestBase
             episode.ClassNames.Should().Equal(support.Where((_, i) => i % 2 == 0).Select(s => ds.ClassNames[s.Class]));
         }
 
-        FluentActions.Invoking(() => new EpisodeSource(ds, Store(), 5, 2, 2, 1)).Should().Throw<InvalidOperationException>().WithMessage("*5 classes with at least 4 images*4 have*");
+        FluentActions.Invoking(() => new EpisodeSource(ds, Store(), new EpisodeOptions { Ways = 5, Shots = 2, QueriesPerClass = 2, EpisodesPerEpoch = 1 })).Should().Throw<InvalidOperationException>().WithMessage("*5 classes with at least 4 images*4 have*");
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class AttFacesOneShotTests
         using var scope = NewDisposeScope();
         var dataset = ImageFolderDataset.Load(SharedDatasets.Find("att_faces")!);
         var images = new ImageStore(new ImagePreprocessing { Width = 46, Height = 56 });
-        var episodes = new EpisodeSource(dataset, images, ways: 5, shots: 1, queriesPerClass: 2, episodesPerEpoch: 20, seed: 7);
+        var episodes = new EpisodeSource(dataset, images, new EpisodeOptions { Ways = 5, Shots = 1, QueriesPerClass = 2, EpisodesPerEpoch = 20, Seed = 7 });
         manual_seed(3);
         var encoder = new SmallCnn(new EncoderOptions { InputHeight = 56, InputWidth = 46, EmbeddingSize = 64 });
 

@@ -5,7 +5,9 @@ namespace Siamese.Net.Tests.PublicApi;
 
 /// <summary>
 /// The public-API baseline: each shipped assembly's public surface, as PublicApiGenerator prints it, must equal the
-/// approved text committed in <c>tests/Siamese.Net.Tests/PublicApi/</c> (copied to the test output), so every change to
+/// approved text committed in the <c>PublicApi/</c> folder of the test project that checks it (copied to the test
+/// output; the core's in <c>tests/Siamese.Net.Tests</c>, the ONNX packages' in <c>tests/Siamese.Net.Onnx.Tests</c>, the
+/// search adapters' in <c>tests/Siamese.Net.Search.Tests</c>), so every change to
 /// the surface shows up in review as a diff of that file. On a difference the test writes
 /// <c>&lt;Assembly&gt;.received.txt</c> to the test output folder; review it and, if the change is intended, copy it
 /// over the approved file. (Not found through the caller's source path: CI builds map source paths away.)
@@ -25,8 +27,9 @@ internal static class PublicApiApproval
             return;
         }
 
+        Directory.CreateDirectory(folder); // absent while a project has no approved file yet
         File.WriteAllText(receivedPath, received);
         received.Should().Be(approved,
-            $"the public API of {name} changed: review {receivedPath} and, if the change is intended, copy it over tests/Siamese.Net.Tests/PublicApi/{name}.approved.txt");
+            $"the public API of {name} changed: review {receivedPath} and, if the change is intended, copy it over {name}.approved.txt in the PublicApi folder of this test project");
     }
 }

@@ -47,7 +47,7 @@ public sealed class OneFitTests
         {
             TestDatasets.WriteFolders(folder.Path, [3, 3, 3]);
             var dataset = ImageFolderDataset.Load(folder.Path);
-            var single = new MPerClassBatchSource(dataset, new ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Width = 8, Height = 8 }), classesPerBatch: 3, imagesPerClass: 1);
+            var single = new MPerClassBatchSource(dataset, new ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Width = 8, Height = 8 }), new MPerClassBatchOptions { ClassesPerBatch = 3, ImagesPerClass = 1 });
             using var network = TinyEncoder.Create();
             using var loss = new TripletMarginLoss();
 
@@ -72,7 +72,7 @@ public sealed class OneFitTests
         File.WriteAllBytes(bad[1], [.. System.Text.Encoding.ASCII.GetBytes("P5\n8 8\n255\n"), .. new byte[10]]);
         var dataset = ImageFolderDataset.Load(folder.Path);
         var store = new ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Width = 8, Height = 8 });
-        var source = new BatchLoader<LabelledBatch>(new MPerClassBatchSource(dataset, store, classesPerBatch: 3, imagesPerClass: 2));
+        var source = new BatchLoader<LabelledBatch>(new MPerClassBatchSource(dataset, store, new MPerClassBatchOptions { ClassesPerBatch = 3, ImagesPerClass = 2 }));
         using var network = TinyEncoder.Create();
         using var loss = new TripletMarginLoss();
         var progress = new SyncProgress<TrainingProgress>();

@@ -13,10 +13,8 @@ public sealed class SiameseTrainerOptionsTests
         using var optimizer = o.Optimizer(new TrainableParameters([parameter], []));
         optimizer.Should().BeOfType<Adam>();
         optimizer.ParamGroups.Single().LearningRate.Should().Be(1e-3);
-        o.Scheduler.Should().BeNull();
         o.Device.Should().BeNull();
         o.KeepBest.Should().BeTrue();
-        o.EarlyStoppingPatience.Should().BeNull();
         o.GradientClipNorm.Should().BeNull();
         o.Callbacks.Should().BeEmpty();
         o.Invoking(x => x.Validate()).Should().NotThrow();
@@ -37,13 +35,11 @@ public sealed class SiameseTrainerOptionsTests
         { new SiameseTrainerOptions { Monitor = " " }, "Monitor" },
         { new SiameseTrainerOptions { MonitorMode = (MetricMode)9 }, "MonitorMode" },
         { new SiameseTrainerOptions { MinDelta = -1 }, "MinDelta" },
-        { new SiameseTrainerOptions { EarlyStoppingPatience = 0 }, "EarlyStoppingPatience" },
         { new SiameseTrainerOptions { CheckpointDirectory = " " }, "CheckpointDirectory" },
         { new SiameseTrainerOptions { ResumeFrom = "" }, "ResumeFrom" },
         { new SiameseTrainerOptions { LogEverySteps = 0 }, "LogEverySteps" },
         { new SiameseTrainerOptions { NoActiveTuplesWarningSteps = 0 }, "NoActiveTuplesWarningSteps" },
-        { new SiameseTrainerOptions { CheckpointEverySteps = 0, CheckpointDirectory = "ckpt" }, "CheckpointEverySteps" },
-        { new SiameseTrainerOptions { CheckpointEverySteps = 10 }, "CheckpointEverySteps" },
+        { new SiameseTrainerOptions { Callbacks = [new ModelCheckpoint(everySteps: 10)] }, "Callbacks" },
         { new SiameseTrainerOptions { Callbacks = [new Named("a"), new Named("a")] }, "Callbacks" },
         { new SiameseTrainerOptions { Callbacks = [null!] }, "Callbacks" },
     };

@@ -121,7 +121,7 @@ public sealed class SiameseTrainerTests
         {
             Epochs = 3,
             Optimizer = KnownOptimizers.Adam(5e-3),
-            Scheduler = KnownSchedulers.Step(1, 0.5),
+            Callbacks = [new LearningRateScheduler(KnownSchedulers.Step(1, 0.5))],
             GradientClipNorm = 1.0,
             LogEverySteps = 2,
             KeepBest = false,
@@ -179,7 +179,7 @@ public sealed class SiameseTrainerTests
     public void After_a_crash_mid_epoch_training_resumes_exactly_from_the_last_periodic_checkpoint()
     {
         using var folder = new TempDirectory();
-        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false, Scheduler = KnownSchedulers.Cosine(2) };
+        var options = new SiameseTrainerOptions { Epochs = 2, KeepBest = false, Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(2))] };
         var source = new SyntheticPairSource(Classes, batches: 7);
 
         using var reference = TinyEncoder.Create();
@@ -196,7 +196,7 @@ public sealed class SiameseTrainerTests
                 throw new IOException("disk gone");
             }
         };
-        var withCheckpoints = options with { CheckpointDirectory = folder.Path, CheckpointEverySteps = 3 };
+        var withCheckpoints = options with { CheckpointDirectory = folder.Path, Callbacks = [.. options.Callbacks, new ModelCheckpoint(everySteps: 3)] };
         var crashed = () => new SiameseTrainer(withCheckpoints).Fit(network, loss, source);
         crashed.Should().Throw<IOException>();
         source.BeforeBatch = null;
@@ -301,7 +301,7 @@ public sealed class SiameseTrainerTests
         {
             Epochs = 3,
             Optimizer = KnownOptimizers.AdamW(weightDecay: 5e-4),
-            Scheduler = KnownSchedulers.ReduceOnPlateau(MetricMode.Max, factor: 0.5, patience: 0),
+            Callbacks = [new LearningRateScheduler(KnownSchedulers.ReduceOnPlateau(MetricMode.Max, factor: 0.5, patience: 0))],
             Monitor = MetricKeys.TrainingLoss,
             MonitorMode = MetricMode.Max, // a falling loss never "improves": the plateau schedule acts every epoch
         };
@@ -395,7 +395,7 @@ public sealed class SiameseTrainerTests
             Optimizer = KnownOptimizers.Adam(1e-2),
             Monitor = MetricKeys.TrainingLoss,
             MonitorMode = MetricMode.Max, // the loss falls, so it never improves in this direction
-            EarlyStoppingPatience = 2,
+            Callbacks = [new EarlyStopping(patience: 2)],
         };
 
         var result = new SiameseTrainer(options).Fit(network, loss, new SyntheticPairSource(Classes, batches: 3));
@@ -410,7 +410,7 @@ public sealed class SiameseTrainerTests
     {
         using var network = TinyEncoder.Create();
         using var loss = new ContrastiveLoss();
-        var options = new SiameseTrainerOptions { Epochs = 5, ValidateEveryEpochs = 2, Scheduler = KnownSchedulers.Cosine(5, 1e-4) };
+        var options = new SiameseTrainerOptions { Epochs = 5, ValidateEveryEpochs = 2, Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(5, 1e-4))] };
 
         var result = new SiameseTrainer(options).Fit(network, loss, new SyntheticPairSource(Classes, batches: 2),
             new SyntheticPairSource(Classes, batches: 1, seed: 9));
@@ -537,7 +537,7 @@ public sealed class SiameseTrainerTests
         Console.SetOut(console);
         try
         {
-            new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Scheduler = KnownSchedulers.ReduceOnPlateau(), LogEverySteps = 1 })
+            new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, Callbacks = [new LearningRateScheduler(KnownSchedulers.ReduceOnPlateau())], LogEverySteps = 1 })
                 .Fit(network, loss, new SyntheticPairSource(Classes, batches: 3), new SyntheticPairSource(Classes, batches: 2, seed: 99));
         }
         finally

@@ -24,9 +24,9 @@ public sealed class TrainerPipelineTests : IDisposable
     {
         var store = new ImageStore(TestDatasets.Small);
         var training = new BatchLoader<LabelledBatch>(
-            new MPerClassBatchSource(dataset, store, classesPerBatch: 3, imagesPerClass: 2, seed: 11, batchesPerEpoch: 5),
+            new MPerClassBatchSource(dataset, store, new MPerClassBatchOptions { ClassesPerBatch = 3, ImagesPerClass = 2, Seed = 11, BatchesPerEpoch = 5 }),
             new BatchLoaderOptions { WorkerCount = 2, PrefetchBatches = 2 });
-        var validation = new EpisodeSource(dataset, store, ways: 3, shots: 1, queriesPerClass: 2, episodesPerEpoch: 3, seed: 5);
+        var validation = new EpisodeSource(dataset, store, new EpisodeOptions { Ways = 3, Shots = 1, QueriesPerClass = 2, EpisodesPerEpoch = 3, Seed = 5 });
         return (training, validation);
     }
 
