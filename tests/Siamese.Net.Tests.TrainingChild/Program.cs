@@ -37,7 +37,7 @@ for (int i = 0; i < classIds.Length; i++)
 }
 
 using var dataset = new TensorDataset(tensor(values, [classIds.Length, 1, 8, 8]), classIds);
-var source = new TensorBatchSource(dataset, new PKSampler(classIds, classesPerBatch: 4, itemsPerClass: 4, seed: 3), batchesPerEpoch: 6);
+var source = new TensorBatchSource(dataset, new PKSampler(classIds, new PKSamplerOptions { ClassesPerBatch = 4, ItemsPerClass = 4, Seed = 3 }), batchesPerEpoch: 6);
 
 // Wide enough (about 0.7 MB of weights, 2 MB with Adam's state) that writing a checkpoint takes most of each step.
 random.manual_seed(7);
@@ -54,9 +54,8 @@ var options = new SiameseTrainerOptions
     Epochs = epochs,
     KeepBest = false,
     CheckpointDirectory = folder,
-    CheckpointEverySteps = 1,
     ResumeFrom = File.Exists(last) ? last : null,
-    Callbacks = [new AnnounceTraining()],
+    Callbacks = [new ModelCheckpoint(everySteps: 1), new AnnounceTraining()],
 };
 var result = new SiameseTrainer(options).Fit(network, loss, source);
 

@@ -98,7 +98,7 @@ public sealed class SeededInitialisationTests
             var classIds = Enumerable.Range(0, 32).Select(i => i / 4).ToArray();
             var values = classIds.SelectMany(c => Enumerable.Range(0, 400).Select(j => (float)(((c * 37) + j) % 17 / 17.0) + (0.1f * (float)rng.NextDouble()))).ToArray();
             using var dataset = new TensorDataset(tensor(values, [32, 1, 20, 20]), classIds);
-            var source = new TensorBatchSource(dataset, new PKSampler(classIds, classesPerBatch: 4, itemsPerClass: 2, seed: 1), batchesPerEpoch: 3);
+            var source = new TensorBatchSource(dataset, new PKSampler(classIds, new PKSamplerOptions { ClassesPerBatch = 4, ItemsPerClass = 2, Seed = 1 }), batchesPerEpoch: 3);
             var result = new SiameseTrainer(new SiameseTrainerOptions { Epochs = 2, KeepBest = false }).Fit(network, loss, source);
             return (Weights(network), result.History.Select(e => e.TrainingLoss).ToArray());
         }
