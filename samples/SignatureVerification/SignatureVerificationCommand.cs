@@ -37,14 +37,12 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
     /// <inheritdoc />
     public override int Execute(CommandContext context, SignatureVerificationSettings settings, CancellationToken cancellationToken)
     {
-        string output = settings.OutputPath;
-        Directory.CreateDirectory(output);
+        string output = Directory.CreateDirectory(settings.OutputPath).FullName;
         var location = DatasetLocator.ResolveOrEmbedded(DatasetKind.Signatures, settings.Data, "--data", () =>
             EmbeddedDataset.EnsureSignatures(settings.EmbeddedDataFolder("sign_data"), new SignatureDatasetOptions { TrainWriters = 40, TestWriters = 8, Seed = settings.Seed }));
         bool embedded = location.IsEmbedded;
         var data = SignatureData.Load(location.Path, validationFraction: 0.15, testFraction: 0.2, settings.Seed);
-        Say($"{(embedded ? "Embedded data" : "Data")}: {location.Path}");
-        Say($"Writers: {data.TrainWriters.Count} train, {data.Split.ValidationGroups.Count} validation ({string.Join(' ', data.Split.ValidationGroups)}), {data.TestWriters.Count} test ({(data.TestFromFolder ? "test/ folder" : "held out")}: {string.Join(' ', data.TestWriters)})");
+        Say($"{(embedded ? "Embedded data" : "Data")}: {location.Path}. Writers: {data.TrainWriters.Count} train, {data.Split.ValidationGroups.Count} validation ({string.Join(' ', data.Split.ValidationGroups)}), {data.TestWriters.Count} test ({(data.TestFromFolder ? "test/ folder" : "held out")}: {string.Join(' ', data.TestWriters)})");
 
         bool signet = settings.Encoder.StartsWith("signet", StringComparison.OrdinalIgnoreCase);
         var (height, width) = settings.ParsedImageSize ?? (signet ? (105, 105) : embedded ? (32, 64) : (80, 160));

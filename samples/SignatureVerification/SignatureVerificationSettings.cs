@@ -12,40 +12,28 @@ public sealed class SignatureVerificationSettings : SampleSettings
     /// <summary>The <c>--loss</c> choices: two pair losses and three losses on writer labels (P x K batches).</summary>
     public static readonly string[] Losses = ["contrastive", "bce", "multi-similarity", "circle", "supcon"];
 
-    [CommandOption("-d|--data <FOLDER>")]
-    [Description("Folder in the Kaggle sign_data layout: train/, train_data.csv and optionally test/, test_data.csv. Default: a generated set in the same layout under <output>/embedded-data.")]
+    [CommandOption("-d|--data <FOLDER>"), Description("Folder in the Kaggle sign_data layout: train/, train_data.csv and optionally test/, test_data.csv. Default: a generated set in the same layout under <output>/embedded-data.")]
     public string? Data { get; set; }
 
-    [CommandOption("--encoder <NAME>")]
-    [Description("conv4 (compact CPU default), signet (SigNet with local response norm, the tutorial's) or signet-bn.")]
-    [DefaultValue("conv4")]
+    [CommandOption("--encoder <NAME>"), Description("conv4 (compact CPU default), signet (SigNet with local response norm, the tutorial's) or signet-bn."), DefaultValue("conv4")]
     public string Encoder { get; set; } = "conv4";
 
-    [CommandOption("--loss <NAME>")]
-    [Description("contrastive (margin 2, the tutorials'; on writer pairs), bce (Koch's learned head on the same pairs), or on writer labels in P x K batches (a writer's genuine signatures and the forgeries of them are two classes): multi-similarity, circle, supcon.")]
-    [DefaultValue("contrastive")]
+    [CommandOption("--loss <NAME>"), Description("contrastive (margin 2, the tutorials'; on writer pairs), bce (Koch's learned head on the same pairs), or on writer labels in P x K batches (a writer's genuine signatures and the forgeries of them are two classes): multi-similarity, circle, supcon."), DefaultValue("contrastive")]
     public string Loss { get; set; } = "contrastive";
 
-    [CommandOption("--image-size <HxW>")]
-    [Description("Network input as HEIGHTxWIDTH (16-1024 each). Default: 80x160 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
+    [CommandOption("--image-size <HxW>"), Description("Network input as HEIGHTxWIDTH (16-1024 each). Default: 80x160 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
     public string? ImageSize { get; set; }
 
-    [CommandOption("--ink <MODE>")]
-    [Description("binarize (Otsu binarisation, crop to the ink, area shrink: the network cannot see how dark the ink is) or raw (grey values, min-pool shrink: the old pipeline, which lets it).")]
-    [DefaultValue("binarize")]
+    [CommandOption("--ink <MODE>"), Description("binarize (Otsu binarisation, crop to the ink, area shrink: the network cannot see how dark the ink is) or raw (grey values, min-pool shrink: the old pipeline, which lets it)."), DefaultValue("binarize")]
     public string Ink { get; set; } = "binarize";
 
-    [CommandOption("--batch-size <N>")]
-    [Description("Pairs per training step (images for the label losses: 8 classes x N/8).")]
-    [DefaultValue(32)]
+    [CommandOption("--batch-size <N>"), Description("Pairs per training step (images for the label losses: 8 classes x N/8)."), DefaultValue(32)]
     public int BatchSize { get; set; } = 32;
 
-    [CommandOption("--pairs-per-epoch <N>")]
-    [Description("Training pairs per epoch, a fresh seeded draw each epoch. Default: 640 on the embedded set, 3200 on real data.")]
+    [CommandOption("--pairs-per-epoch <N>"), Description("Training pairs per epoch, a fresh seeded draw each epoch. Default: 640 on the embedded set, 3200 on real data.")]
     public int? PairsPerEpoch { get; set; }
 
-    [CommandOption("--no-augment")]
-    [Description("Train without the small random affine distortion (rotation, shear, scale, shift).")]
+    [CommandOption("--no-augment"), Description("Train without the small random affine distortion (rotation, shear, scale, shift).")]
     public bool NoAugment { get; set; }
 
     /// <summary>The parsed input size, or null for the default.</summary>
