@@ -45,7 +45,7 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
         Say($"{(embedded ? "Embedded data" : "Data")}: {location.Path}. Writers: {data.TrainWriters.Count} train, {data.Split.ValidationGroups.Count} validation ({string.Join(' ', data.Split.ValidationGroups)}), {data.TestWriters.Count} test ({(data.TestFromFolder ? "test/ folder" : "held out")}: {string.Join(' ', data.TestWriters)})");
 
         bool signet = settings.Encoder.StartsWith("signet", StringComparison.OrdinalIgnoreCase);
-        var (height, width) = settings.ParsedImageSize ?? (signet ? (105, 105) : embedded ? (32, 64) : (80, 160));
+        var (height, width) = settings.ParsedImageSize ?? (signet ? (105, 105) : embedded ? (32, 64) : (48, 96));
         // Binarised, cropped and centred: the network sees stroke shapes only, never how dark the pen or scan was.
         var preprocessing = settings.Ink.Equals("raw", StringComparison.OrdinalIgnoreCase)
             ? new ImagePreprocessing { Height = height, Width = width, PadToAspect = true, Invert = true, ResizeMode = embedded ? ResizeMode.Area : ResizeMode.MinPool }
@@ -55,8 +55,8 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
         // Smaller than Koch's: a signature's slant and proportions are part of what identifies its writer.
         var augmentation = settings.NoAugment ? null
             : new ImageAugmentation { RotationDegrees = 5, Shear = 0.1, ScaleMin = 0.9, ScaleMax = 1.1, TranslationPixels = Math.Max(1, width / 32.0), ComponentProbability = 0.5 };
-        int pairsPerEpoch = settings.PairsPerEpoch ?? (embedded ? 640 : 3200);
-        int epochs = settings.EpochsOr(embedded ? 8 : 10);
+        int pairsPerEpoch = settings.PairsPerEpoch ?? (embedded ? 640 : 1280);
+        int epochs = settings.EpochsOr(embedded ? 8 : 5);
         using var loss = CreateLoss(settings.Loss);
         bool pairLoss = loss is ContrastiveLoss or BceHeadLoss;
         var folders = data.TrainFolders(location.Path);

@@ -18,10 +18,10 @@ public sealed class SignatureVerificationSettings : SampleSettings
     [CommandOption("--encoder <NAME>"), Description("conv4 (compact CPU default), signet (SigNet with local response norm, the tutorial's) or signet-bn."), DefaultValue("conv4")]
     public string Encoder { get; set; } = "conv4";
 
-    [CommandOption("--loss <NAME>"), Description("contrastive (margin 2, the tutorials'; on writer pairs), bce (Koch's learned head on the same pairs), or on writer labels in P x K batches (a writer's genuine signatures and the forgeries of them are two classes): multi-similarity, circle, supcon."), DefaultValue("contrastive")]
-    public string Loss { get; set; } = "contrastive";
+    [CommandOption("--loss <NAME>"), Description("multi-similarity (default), circle or supcon on writer labels in P x K batches (a writer's genuine signatures and the forgeries of them are two classes), or on writer pairs contrastive (margin 2, the tutorials') or bce (Koch's learned head)."), DefaultValue("multi-similarity")]
+    public string Loss { get; set; } = "multi-similarity";
 
-    [CommandOption("--image-size <HxW>"), Description("Network input as HEIGHTxWIDTH (16-1024 each). Default: 80x160 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
+    [CommandOption("--image-size <HxW>"), Description("Network input as HEIGHTxWIDTH (16-1024 each). Default: 48x96 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
     public string? ImageSize { get; set; }
 
     [CommandOption("--ink <MODE>"), Description("binarize (Otsu binarisation, crop to the ink, area shrink: the network cannot see how dark the ink is) or raw (grey values, min-pool shrink: the old pipeline, which lets it)."), DefaultValue("binarize")]
@@ -30,7 +30,7 @@ public sealed class SignatureVerificationSettings : SampleSettings
     [CommandOption("--batch-size <N>"), Description("Pairs per training step (images for the label losses: 8 classes x N/8)."), DefaultValue(32)]
     public int BatchSize { get; set; } = 32;
 
-    [CommandOption("--pairs-per-epoch <N>"), Description("Training pairs per epoch, a fresh seeded draw each epoch. Default: 640 on the embedded set, 3200 on real data.")]
+    [CommandOption("--pairs-per-epoch <N>"), Description("Training pairs per epoch, a fresh seeded draw each epoch. Default: 640 on the embedded set, 1280 on real data.")]
     public int? PairsPerEpoch { get; set; }
 
     [CommandOption("--no-augment"), Description("Train without the small random affine distortion (rotation, shear, scale, shift).")]

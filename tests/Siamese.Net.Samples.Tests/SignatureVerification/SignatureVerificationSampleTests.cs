@@ -78,7 +78,7 @@ public sealed class SignatureVerificationSampleTests
 
     [Theory]
     [InlineData("bce", typeof(BceHeadLoss))]
-    [InlineData("multi-similarity", typeof(MultiSimilarityLoss))]
+    [InlineData("contrastive", typeof(ContrastiveLoss))]
     [InlineData("circle", typeof(CircleLoss))]
     [InlineData("supcon", typeof(SupervisedContrastiveLoss))]
     public void Every_loss_choice_trains_an_epoch_and_reports(string name, Type type)
