@@ -8,10 +8,10 @@ TorchRuntime.EnsureConfigured();
 return SampleHost.Run<SignatureVerificationCommand>(
     args,
     "SignatureVerification",
-    "Offline signature verification with a Siamese network and contrastive loss (SigNet tutorial) on the Kaggle "
-    + "sign_data layout. Without --data it trains on a generated set in the same layout. Writers are split so that "
-    + "validation and test writers are never trained on; the threshold is calibrated on validation pairs only.",
+    "Offline signature verification with a Siamese network (SigNet tutorial) on the Kaggle sign_data layout, on ink-invariant input (Otsu binarisation, crop, centre). "
+    + "Without --data it trains on a generated set in the same layout. Validation and test writers are never trained on; the threshold is calibrated on validation pairs only.",
     null,
     [],
     ["--data", "../shared/datasets/sign_data"],
+    ["--data", "sign_data", "--loss", "multi-similarity"],
     ["--data", "sign_data", "--encoder", "signet", "--image-size", "155x220", "--epochs", "20"]);

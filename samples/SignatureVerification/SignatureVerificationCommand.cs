@@ -1,6 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using Siamese.Net.Data;
+using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
+using Siamese.Net.Encoders;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
@@ -15,15 +17,16 @@ using Siamese.Net.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Siamese.Net.Samples.SignatureVerification;
 
 /// <summary>
-/// Trains a Siamese encoder with contrastive loss on the training writers' pairs, keeps the epoch with the best
-/// validation EER, calibrates the threshold on the validation writers' pairs and reports EER, AUC and accuracy on
-/// the test writers' pairs.
+/// Trains an encoder on the training writers, keeps the epoch with the best validation EER, calibrates the threshold
+/// on the validation writers and reports EER, AUC and accuracy on the test writers' pairs, as scanned and with the
+/// ink changed, beside the ink-darkness and raw-pixel baselines on the same pairs.
 /// </summary>
-public sealed class SignatureVerificationCommand : Command<SignatureVerificationSettings>
+public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command<SignatureVerificationSettings>
 {
     /// <summary>File name of the saved classifier in the output folder.</summary>
     public const string ClassifierFileName = "signature-verifier.siamese";
@@ -31,178 +34,121 @@ public sealed class SignatureVerificationCommand : Command<SignatureVerification
     /// <summary>File name of the example-pair picture in the output folder.</summary>
     public const string PairGridFileName = "pairs.png";
 
-    private const int EmbeddedEpochs = 8;
-    private const int RealEpochs = 12;
-    private const int RealPairsPerEpoch = 3200;
-    private const int EmbeddedPairsPerEpoch = 640;
-
-    private readonly IAnsiConsole _console;
-
-    /// <summary>Creates the command; Spectre.Console.Cli passes the console.</summary>
-    public SignatureVerificationCommand(IAnsiConsole console) => _console = console;
-
     /// <inheritdoc />
     public override int Execute(CommandContext context, SignatureVerificationSettings settings, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        var clock = Stopwatch.StartNew();
-        string output = settings.OutputPath;
-        Directory.CreateDirectory(output);
-
+        string output = Directory.CreateDirectory(settings.OutputPath).FullName;
         var location = DatasetLocator.ResolveOrEmbedded(DatasetKind.Signatures, settings.Data, "--data", () =>
-            EmbeddedDataset.EnsureSignatures(settings.EmbeddedDataFolder("sign_data"),
-                new SignatureDatasetOptions { TrainWriters = 40, TestWriters = 8, Seed = settings.Seed }));
-        var data = SignatureData.Load(location.Path, settings.ValidationWriters, settings.TestWriters, settings.Seed);
-        _console.WriteLine(location.IsEmbedded ? $"Embedded data: {location.Path}" : $"Data: {location.Path}");
-        _console.WriteLine(Invariant($"Writers: {data.TrainWriters.Count} train, {data.ValidationWriters.Count} validation ({string.Join(' ', data.ValidationWriters)}), {data.TestWriters.Count} test ({(data.TestFromFolder ? "test/ folder" : "held out")}: {string.Join(' ', data.TestWriters)})"));
-        _console.WriteLine(Invariant($"Pairs: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test"));
+            EmbeddedDataset.EnsureSignatures(settings.EmbeddedDataFolder("sign_data"), new SignatureDatasetOptions { TrainWriters = 40, TestWriters = 8, Seed = settings.Seed }));
+        bool embedded = location.IsEmbedded;
+        var data = SignatureData.Load(location.Path, validationFraction: 0.15, testFraction: 0.2, settings.Seed);
+        Say($"{(embedded ? "Embedded data" : "Data")}: {location.Path}. Writers: {data.TrainWriters.Count} train, {data.Split.ValidationGroups.Count} validation ({string.Join(' ', data.Split.ValidationGroups)}), {data.TestWriters.Count} test ({(data.TestFromFolder ? "test/ folder" : "held out")}: {string.Join(' ', data.TestWriters)})");
 
-        var (height, width) = settings.ParsedImageSize ?? EncoderFactory.DefaultSize(settings.Encoder, location.IsEmbedded);
-        // Scans are mostly white paper: pad to the network's aspect on white, shrink (minpool keeps thin strokes dark),
-        // then invert so that ink is bright and padding is zero.
-        var preprocessing = new ImagePreprocessing
-        {
-            Height = height,
-            Width = width,
-            PadToAspect = true,
-            Invert = true,
-            ResizeMode = settings.ParsedResize(location.IsEmbedded),
-        };
+        bool signet = settings.Encoder.StartsWith("signet", StringComparison.OrdinalIgnoreCase);
+        var (height, width) = settings.ParsedImageSize ?? (signet ? (105, 105) : embedded ? (32, 64) : (48, 96));
+        // Binarised, cropped and centred: the network sees stroke shapes only, never how dark the pen or scan was.
+        var preprocessing = settings.Ink.Equals("raw", StringComparison.OrdinalIgnoreCase)
+            ? new ImagePreprocessing { Height = height, Width = width, PadToAspect = true, Invert = true, ResizeMode = embedded ? ResizeMode.Area : ResizeMode.MinPool }
+            : ImagePreprocessing.InkInvariantSignature(height, width);
         var images = new ImageStore(preprocessing, cacheInMemory: true);
-        var augmentation = settings.NoAugment ? null : SignatureAugmentation(width);
-        int pairsPerEpoch = settings.PairsPerEpoch ?? (location.IsEmbedded ? EmbeddedPairsPerEpoch : RealPairsPerEpoch);
-        // --csv-share 1 keeps the tutorials' training data: the CSV pairs, each epoch a fresh draw without repetition.
-        IndexedBatchSource<LabelledBatch> train = settings.CsvShare >= 1
-            ? new PairDrawSource(data.Train, images, settings.BatchSize, pairsPerEpoch, settings.Seed, augmentation)
-            : new WriterPairSource(data.Train, data.TrainWriterImages(location.Path), images, settings.BatchSize, pairsPerEpoch,
-                settings.Seed, settings.CsvShare, settings.OtherWriterShare, augmentation);
-        int trainPairs = Math.Min(pairsPerEpoch, settings.CsvShare >= 1 ? data.Train.Count : pairsPerEpoch);
-        var validation = new PairListSource(data.Validation, images, new BatchOptions { BatchSize = 64, Seed = settings.Seed }, shuffle: false);
-        int epochs = settings.EpochsOr(location.IsEmbedded ? EmbeddedEpochs : RealEpochs);
-        _console.WriteLine(Invariant($"Encoder {settings.Encoder} at {height}x{width}, {trainPairs} pairs per epoch ({settings.CsvShare:P0} from the CSV), batch {settings.BatchSize}, margin {settings.Margin}, resize {settings.ParsedResize(location.IsEmbedded)}, augmentation {(augmentation is null ? "off" : "on")}, up to {epochs} epochs"));
 
-        // Weights are initialised when the encoder is built: seed first so that --seed repeats a run.
+        // Smaller than Koch's: a signature's slant and proportions are part of what identifies its writer.
+        var augmentation = settings.NoAugment ? null
+            : new ImageAugmentation { RotationDegrees = 5, Shear = 0.1, ScaleMin = 0.9, ScaleMax = 1.1, TranslationPixels = Math.Max(1, width / 32.0), ComponentProbability = 0.5 };
+        int pairsPerEpoch = settings.PairsPerEpoch ?? (embedded ? 640 : 1280);
+        int epochs = settings.EpochsOr(embedded ? 8 : 5);
+        using var loss = CreateLoss(settings.Loss);
+        bool pairLoss = loss is ContrastiveLoss or BceHeadLoss;
+        var folders = data.TrainFolders(location.Path);
+        // Pair losses see writer pairs; the label losses P x K batches of folders (8 classes x batch/8 images).
+        IndexedBatchSource<LabelledBatch> train = pairLoss
+            ? new WriterPairSource(folders, images, settings.BatchSize, pairsPerEpoch, settings.Seed, augmentation)
+            : new MPerClassBatchSource(folders, images, new MPerClassBatchOptions { ClassesPerBatch = 8, ImagesPerClass = settings.BatchSize / 8, Seed = settings.Seed, Augmentation = augmentation, BatchesPerEpoch = Math.Max(1, pairsPerEpoch / settings.BatchSize) });
+        // At most 1,200 validation pairs (a seeded subset) keep each epoch's validation to seconds.
+        var validationPairs = SeedStreams.Permutation(data.Split.Validation.Count, SeedStreams.Random(settings.Seed, 0x51)).Take(1200).Order().Select(i => data.Split.Validation[i]).ToList();
+        var validation = new PairListSource(validationPairs, images, new BatchOptions { BatchSize = 64, Seed = settings.Seed }, shuffle: false);
+        Say($"Encoder {settings.Encoder} at {height}x{width}, ink {settings.Ink}, loss {settings.Loss}, {pairsPerEpoch} pairs per epoch, batch {settings.BatchSize}, augmentation {(augmentation is null ? "off" : "on")}, up to {epochs} epochs; {validationPairs.Count} validation pairs, {data.Test.Count} test pairs");
+
+        // EncoderOptions.Seed draws the encoder's initial weights, so --seed repeats them; torch's generator drives dropout.
         torch.manual_seed(settings.Seed);
-        using var network = new SiameseNetwork(EncoderFactory.Create(settings.Encoder, height, width));
-        using var loss = new ContrastiveLoss(margin: settings.Margin);
-        var trainer = new SiameseTrainer(new SiameseTrainerOptions
-        {
-            Epochs = epochs,
-            Optimizer = KnownOptimizers.Adam(settings.LearningRate),
-            Seed = settings.Seed,
-            Monitor = MetricKeys.ValidationEer,
-            // Validation on a handful of writers is noisy (±0.04 EER between epochs), too noisy to drive a plateau
-            // schedule; a cosine decay settles the weights over the planned epochs and keep-best picks the epoch.
-            Callbacks =
-            [
-                new EarlyStopping(settings.Patience),
-                new LearningRateScheduler(KnownSchedulers.Cosine(epochs, settings.LearningRate / 100)),
-            ],
-            KeepBest = true,
-            LogEverySteps = 5,
-        });
-
+        var size = new EncoderOptions { InputHeight = height, InputWidth = width, Seed = settings.Seed };
+        nn.Module<Tensor, Tensor> encoder = !signet ? new Conv4Encoder(size with { EmbeddingSize = 128 })
+            : new SigNet(size, settings.Encoder.EndsWith("-bn", StringComparison.OrdinalIgnoreCase) ? SigNetVariant.BatchNorm : SigNetVariant.LocalResponseNorm);
+        using var network = new SiameseNetwork(encoder, loss is BceHeadLoss ? null : loss.Distance);
+        // A few validation writers are too noisy for a plateau schedule: cosine decay, and keep-best picks the epoch.
+        var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = epochs, Optimizer = KnownOptimizers.Adam(1e-3), Seed = settings.Seed,
+            Monitor = MetricKeys.ValidationEer, KeepBest = true, LogEverySteps = 5,
+            Callbacks = [new EarlyStopping(6), new LearningRateScheduler(KnownSchedulers.Cosine(epochs, 1e-5))] });
         var loader = new BatchLoader<LabelledBatch>(train, new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
-        var result = TrainingProgressBar.Run(_console, "Training", epochs, train.BatchesPerEpoch, bar =>
+        var result = TrainingProgressBar.Run(console, "Training", epochs, train.BatchesPerEpoch, bar =>
             trainer.Fit(network, loss, loader, validation, TrainerProgress.For(bar), cancellationToken));
-        foreach (var epoch in result.History)
-        {
-            var v = epoch.Validation;
-            _console.WriteLine(Invariant($"epoch {epoch.Epoch + 1}: train loss {epoch.TrainingLoss:F4}, validation loss {v?.Loss:F4}, EER {v?.Eer:F4}, AUC {v?.RocAuc:F4}, lr {epoch.LearningRate:G3}, {epoch.Duration.TotalSeconds:F0} s{(epoch.IsBest ? " (best)" : string.Empty)}"));
-        }
+        Say($"Kept epoch {result.BestEpoch + 1} (validation EER {result.BestMetric:F4}){(result.StoppedEarly ? ", stopped early" : string.Empty)}.");
 
-        _console.WriteLine(Invariant($"Kept epoch {result.BestEpoch + 1} (validation EER {result.BestMetric:F4}){(result.StoppedEarly ? ", stopped early" : string.Empty)}."));
+        // The ink-changed copy of the test scans goes through the same preprocessing after a per-image gamma and contrast change.
+        var embedder = new Embedder(network, preprocessing);
+        var testPaths = Distinct(data.Test);
+        using var validationTable = EmbeddingTable.Of(embedder, Distinct(validationPairs), changeInk: false, cancellationToken);
+        using var testTable = EmbeddingTable.Of(embedder, testPaths, changeInk: false, cancellationToken);
+        using var changedTable = EmbeddingTable.Of(embedder, testPaths, changeInk: true, cancellationToken);
+        var validationScores = validationTable.Score(loss.Distance, validationPairs);
+        double threshold = ThresholdCalibration.AtEqualErrorRate(validationScores).Threshold;
+        var testScores = testTable.Score(loss.Distance, data.Test);
+        var changedScores = changedTable.Score(loss.Distance, data.Test);
+        var (roc, atThreshold) = (testScores.Roc(), testScores.At(threshold));
+        Say($"Validation EER {validationScores.Eer().Rate:F4} at threshold {threshold:F4}; on test: FAR {atThreshold.FalseAcceptRate:F4}, FRR {atThreshold.FalseRejectRate:F4}; ink-changed test EER {changedScores.Eer().Rate:F4}, accuracy {changedScores.At(threshold).Accuracy:F4}");
 
-        // Threshold from the validation writers only; the test pairs are scored once, with that threshold.
-        var validationScores = VerificationScores.FromDistances(
-            PairScorer.Distances(network, images, data.Validation, cancellationToken), Labels(data.Validation));
-        var calibrated = ThresholdCalibration.AtEqualErrorRate(validationScores);
-        double threshold = calibrated.Threshold;
-        double[] testDistances = PairScorer.Distances(network, images, data.Test, cancellationToken);
-        var testScores = VerificationScores.FromDistances(testDistances, Labels(data.Test));
-        var roc = testScores.Roc();
-        var eer = testScores.Eer();
-        var atThreshold = testScores.At(threshold);
-        _console.WriteLine(Invariant($"Validation EER threshold {threshold:F4} (validation EER {validationScores.Eer().Rate:F4}); on test: FAR {atThreshold.FalseAcceptRate:F4}, FRR {atThreshold.FalseRejectRate:F4}"));
-
-        SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"),
-            result.History.Select(e => e.TrainingLoss).ToList(),
-            result.History.Select(e => e.Validation?.Loss ?? double.NaN).ToList(),
-            "Contrastive loss per epoch");
-        SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, eer.Rate,
+        SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"), result.History.Select(e => e.TrainingLoss).ToList(),
+            result.History.Select(e => e.Validation?.Loss ?? double.NaN).ToList(), $"{settings.Loss} loss per epoch");
+        SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, testScores.Eer().Rate,
             "ROC on test writers (genuine accepted vs forgeries accepted)");
-        SamplePlots.SaveDistanceHistograms(Path.Combine(output, "distances.png"),
-            Select(testDistances, data.Test, PairLabel.Same), Select(testDistances, data.Test, PairLabel.Different), threshold,
+        SamplePlots.SaveDistanceHistograms(Path.Combine(output, "distances.png"), Of(testScores, true), Of(testScores, false), threshold,
             title: "Test pair distances: genuine-genuine vs genuine-forgery");
-        WritePairGrid(Path.Combine(output, PairGridFileName), data.Test, testDistances, threshold, settings.Seed);
+        WritePairGrid(Path.Combine(output, PairGridFileName), data.Test, testScores.Scores, threshold, settings.Seed);
 
-        // The deployable artefact: the test writers' genuine signatures enrolled as references, with the
-        // validation-calibrated threshold, so a questioned signature is accepted only when close enough.
-        using (var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { Threshold = threshold }))
+        // The deployable artefact: the test writers' genuine signatures enrolled, with a threshold on the classifier's
+        // own distance (the network's; for the BCE head that is the Euclidean distance, calibrated again here).
+        double classifierThreshold = loss is BceHeadLoss ? ThresholdCalibration.AtEqualErrorRate(validationTable.Score(network.Distance, validationPairs)).Threshold : threshold;
+        using (var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { Threshold = classifierThreshold }))
         {
-            foreach (string writer in data.TestWriters)
-            {
-                var genuine = SignatureData.GenuineImages(data.TestImageRoot, writer);
-                if (genuine.Count > 0)
-                {
-                    classifier.AddClass(writer, genuine, cancellationToken);
-                }
-            }
-
-            ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
+            data.TestWriters.Where(w => SignatureData.Images(data.TestRoot, w).Count > 0).ToList()
+                .ForEach(writer => classifier.AddClass(writer, SignatureData.Images(data.TestRoot, writer), cancellationToken));
+            var (onnx, reason) = ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
+            Say($"Saved {ClassifierFileName}{(onnx is null ? $" (no ONNX bundle: {reason})" : $" and {Path.GetFileName(onnx)}")}.");
         }
 
-        _console.WriteLine(Invariant($"Wrote loss.png, roc.png, distances.png, {PairGridFileName} and {ClassifierFileName} to {output} in {clock.Elapsed.TotalSeconds:F0} s."));
-        new ResultWriter()
-            .Add("eer", eer.Rate)
-            .Add("auc", roc.Auc)
-            .Add("accuracy", atThreshold.Accuracy)
-            .Write(_console.Profile.Out.Writer, output);
+        var baselines = Baselines.Measure(testPaths, data.Test, images, new ImageStore(preprocessing with { InkNormalization = InkNormalization.None, CropToInk = false, ResizeMode = ResizeMode.Area }));
+        Say($"Wrote loss.png, roc.png, distances.png and {PairGridFileName} to {output}.");
+        baselines.Aggregate(new ResultWriter(), (r, b) => r.Add(b.Name, b.Value)).Add("eer_ink_changed", changedScores.Eer().Rate).Add("auc_ink_changed", changedScores.Auc())
+            .Add("eer", testScores.Eer().Rate).Add("auc", roc.Auc).Add("accuracy", atThreshold.Accuracy)
+            .Write(console.Profile.Out.Writer, output);
         return 0;
     }
 
-    private static ImageAugmentation SignatureAugmentation(int width) => new()
+    /// <summary>The loss for a <c>--loss</c> name (the label losses with their papers' defaults, on the cosine similarity).</summary>
+    internal static MetricLoss CreateLoss(string name) => name.ToUpperInvariant() switch
     {
-        // Smaller than Koch's: a signature's slant and proportions are part of what identifies its writer.
-        RotationDegrees = 5,
-        Shear = 0.1,
-        ScaleMin = 0.9,
-        ScaleMax = 1.1,
-        TranslationPixels = Math.Max(1, width / 32.0),
-        ComponentProbability = 0.5,
+        "BCE" => new BceHeadLoss(embeddingSize: 128),
+        "MULTI-SIMILARITY" => new MultiSimilarityLoss(),
+        "CIRCLE" => new CircleLoss(),
+        "SUPCON" => new SupervisedContrastiveLoss(),
+        _ => new ContrastiveLoss(margin: 2),
     };
 
-    private static PairLabel[] Labels(IReadOnlyList<ImagePair> pairs) => pairs.Select(p => p.Label).ToArray();
+    private static List<string> Distinct(IEnumerable<ImagePair> pairs) => pairs.SelectMany(p => new[] { p.First, p.Second }).Distinct(StringComparer.Ordinal).ToList();
 
-    private static double[] Select(double[] distances, IReadOnlyList<ImagePair> pairs, PairLabel label) =>
-        distances.Where((_, i) => pairs[i].Label == label).ToArray();
+    private static double[] Of(VerificationScores scores, bool same) => scores.Scores.Where((_, i) => scores.IsSame[i] == same).ToArray();
 
-    private static void WritePairGrid(string path, IReadOnlyList<ImagePair> pairs, double[] distances, double threshold, int seed)
+    private static void WritePairGrid(string path, IReadOnlyList<ImagePair> pairs, IReadOnlyList<double> distances, double threshold, int seed)
     {
         // Four genuine and four forged test pairs, drawn with the seed, as the tutorial's picture of examples.
-#pragma warning disable CA5394 // Not security: a reproducible choice of examples.
-        var random = new Random(seed);
-#pragma warning restore CA5394
-        var chosen = new List<int>();
-        foreach (var label in new[] { PairLabel.Same, PairLabel.Different })
-        {
-            var candidates = Enumerable.Range(0, pairs.Count).Where(i => pairs[i].Label == label).ToArray();
-            random.Shuffle(candidates);
-            chosen.AddRange(candidates.Take(4));
-        }
-
-        var entries = chosen.Select(i => new PairGridEntry(
-            GrayImage.Load(pairs[i].First),
-            GrayImage.Load(pairs[i].Second),
-            distances[i],
-            PredictedSame: distances[i] <= threshold,
-            ActuallySame: pairs[i].Label == PairLabel.Same,
+        var random = SeedStreams.Random(seed, 0x6a);
+        var entries = new[] { PairLabel.Same, PairLabel.Different }.SelectMany(label => SeedStreams.Permutation(pairs.Count, random).Where(i => pairs[i].Label == label).Take(4)).Select(i => new PairGridEntry(GrayImage.Load(pairs[i].First), GrayImage.Load(pairs[i].Second), distances[i],
+            PredictedSame: distances[i] <= threshold, ActuallySame: pairs[i].Label == PairLabel.Same,
             Caption: $"{Path.GetFileName(Path.GetDirectoryName(pairs[i].Second))}/{Path.GetFileName(pairs[i].Second)}")).ToList();
-        PairGridWriter.Write(path, entries, new PairGridOptions
-        {
-            Title = Invariant($"Test pairs (threshold {threshold:F3}): same = genuine, different = forgery"),
-        });
+        PairGridWriter.Write(path, entries, new PairGridOptions { Title = Invariant($"Test pairs (threshold {threshold:F3}): same = genuine, different = forgery") });
     }
+
+    private void Say(FormattableString text) => console.WriteLine(Invariant(text));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

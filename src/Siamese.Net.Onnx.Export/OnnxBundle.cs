@@ -18,7 +18,7 @@ public static class OnnxBundle
     /// <summary>The conventional file extension, <c>.siamese-onnx</c>.</summary>
     public const string Extension = BundleFormat.Extension;
 
-    /// <summary>The bundle format version this writer produces.</summary>
+    /// <summary>The newest bundle format version this writer produces (2 when the preprocessing normalises ink, else 1).</summary>
     public const int FormatVersion = BundleFormat.FormatVersion;
 
     /// <summary>
@@ -83,6 +83,8 @@ public static class OnnxBundle
 
         var manifest = new BundleManifest
         {
+            // Ink normalisation came with format 2: stamp it only when used, so older readers refuse exactly those bundles.
+            FormatVersion = preprocessing.InkNormalization != InkNormalization.None ? BundleFormat.FormatVersion : BundleFormat.BaseFormatVersion,
             CreatedBy = "Siamese.Net.Onnx.Export " + (typeof(OnnxBundle).Assembly.GetName().Version?.ToString() ?? "0"),
             Model = new BundleManifest.BundleModel
             {

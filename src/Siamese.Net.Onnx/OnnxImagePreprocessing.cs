@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Siamese.Net.Imaging;
 using Siamese.Net.Onnx.Imaging;
 
 namespace Siamese.Net.Onnx;
@@ -11,7 +12,8 @@ namespace Siamese.Net.Onnx;
 /// encoder sees exactly the inputs it was trained on. A bundle carries these settings.
 /// </summary>
 /// <remarks>
-/// Order of operations, as in the core: colour conversion, pad to the target aspect ratio with
+/// Order of operations, as in the core: colour conversion, ink normalisation (<see cref="InkNormalization"/>, then
+/// <see cref="CropToInk"/>, the core's own implementation file), pad to the target aspect ratio with
 /// <see cref="BackgroundValue"/> (when <see cref="PadToAspect"/>), resize (only when the size differs, then clamped to
 /// [0, 1]), inversion 1 − v (when <see cref="Invert"/>), then (v − mean) / std per channel. Elementwise arithmetic
 /// uses <see cref="TensorPrimitives"/>.
@@ -22,6 +24,8 @@ public sealed record OnnxImagePreprocessing
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
+        // A setting this version does not know must not be dropped silently: the encoder would see other inputs.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     private readonly int _width = 105;
@@ -29,6 +33,7 @@ public sealed record OnnxImagePreprocessing
     private readonly float _backgroundValue = 1f;
     private readonly ColorMode _colorMode = ColorMode.Grayscale;
     private readonly ResizeMode _resizeMode = ResizeMode.Bilinear;
+    private readonly InkNormalization _inkNormalization = InkNormalization.None;
     private readonly float[]? _mean;
     private readonly float[]? _std;
 
@@ -79,6 +84,17 @@ public sealed record OnnxImagePreprocessing
 
     /// <summary>When true, pixel values become 1 − v (ink bright on dark, SigNet's input).</summary>
     public bool Invert { get; init; }
+
+    /// <summary>How the ink's intensity is removed before the resize (default none); needs grey and BackgroundValue 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined member.</exception>
+    public InkNormalization InkNormalization
+    {
+        get => _inkNormalization;
+        init => _inkNormalization = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(InkNormalization), value, "Unknown InkNormalization.");
+    }
+
+    /// <summary>When true (with an ink normalisation), the binarised image is cropped to its ink's box before padding.</summary>
+    public bool CropToInk { get; init; }
 
     /// <summary>Per-channel means subtracted after inversion: one value or one per channel; null for none.</summary>
     /// <exception cref="ArgumentException">Empty, or a value that is not finite.</exception>
@@ -132,10 +148,21 @@ public sealed record OnnxImagePreprocessing
     /// <summary>Writes these settings as JSON (PascalCase, enums by name), readable by the core's <c>ImagePreprocessing.FromJson</c>.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    /// <summary>Checks that Mean and Std have 1 or <see cref="Channels"/> values.</summary>
-    /// <exception cref="ArgumentException">A statistics list of another length.</exception>
+    /// <summary>Checks that Mean and Std have 1 or <see cref="Channels"/> values and that ink normalisation has grey on white.</summary>
+    /// <exception cref="ArgumentException">A statistics list of another length, or an invalid ink setting.</exception>
     public void Validate()
     {
+        if (_inkNormalization != InkNormalization.None && (_colorMode != ColorMode.Grayscale || _backgroundValue != 1f))
+        {
+            throw new ArgumentException(
+                $"InkNormalization {_inkNormalization} needs ColorMode Grayscale and BackgroundValue 1 (got {_colorMode}, {_backgroundValue}).", nameof(InkNormalization));
+        }
+
+        if (CropToInk && _inkNormalization == InkNormalization.None)
+        {
+            throw new ArgumentException("CropToInk needs an InkNormalization to find the ink.", nameof(CropToInk));
+        }
+
         foreach (var (values, name) in new[] { (_mean, nameof(Mean)), (_std, nameof(Std)) })
         {
             if (values is not null && values.Length != 1 && values.Length != Channels)
@@ -180,6 +207,11 @@ public sealed record OnnxImagePreprocessing
         Validate();
         var x = ConvertChannels(image, channels, height * width);
         int c = Channels;
+        if (_inkNormalization != InkNormalization.None)
+        {
+            (x, height, width) = InkBinarizer.Apply(x, height, width, CropToInk);
+        }
+
         if (PadToAspect)
         {
             (x, height, width) = PadToTargetAspect(x, c, height, width);
@@ -230,11 +262,13 @@ public sealed record OnnxImagePreprocessing
         && PadToAspect == other.PadToAspect
         && _backgroundValue.Equals(other._backgroundValue)
         && Invert == other.Invert
+        && _inkNormalization == other._inkNormalization
+        && CropToInk == other.CropToInk
         && SameValues(_mean, other._mean)
         && SameValues(_std, other._std);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(_width, _height, _colorMode, _resizeMode, PadToAspect, _backgroundValue, Invert);
+    public override int GetHashCode() => HashCode.Combine(_width, _height, _colorMode, _resizeMode, PadToAspect, _backgroundValue, Invert, HashCode.Combine(_inkNormalization, CropToInk));
 
     private float[] ConvertChannels(ReadOnlySpan<float> image, int channels, int plane)
     {

@@ -33,8 +33,41 @@ public sealed class BundleTests : IDisposable
             using var zip = ZipFile.OpenRead(path);
             zip.Entries.Select(e => e.FullName).Should().BeEquivalentTo("manifest.json", "model.onnx", "support-labels.json", "support-embeddings.f32");
             var manifest = JsonNode.Parse(zip.GetEntry("manifest.json")!.Open())!;
-            manifest["formatVersion"]!.GetValue<int>().Should().Be(OnnxBundle.FormatVersion);
+            manifest["formatVersion"]!.GetValue<int>().Should().Be(1, "a bundle without ink normalisation stays readable by version-1 readers");
             manifest["sha256"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo("model.onnx", "support-labels.json", "support-embeddings.f32");
+        }
+    }
+
+    [Fact]
+    public void A_bundle_with_ink_normalisation_is_format_2_and_embeds_as_the_core_classifier()
+    {
+        var preprocessing = Siamese.Net.Imaging.ImagePreprocessing.InkInvariantSignature(Fixtures.Side, Fixtures.Side);
+        var files = Enumerable.Range(0, 4).Select(i =>
+        {
+            var image = SyntheticInk.Signature(90, 45, seed: 40 + i, ink: i % 2 == 0 ? 0f : 0.4f);
+            string file = _folder.Combine($"ink-{i}.png");
+            File.WriteAllBytes(file, TestImageWriter.GreyPng(90, 45, SyntheticInk.Levels(image, 90)));
+            return file;
+        }).ToArray();
+        using var core = new Inference.OneShotClassifier(_encoder, preprocessing, new Inference.OneShotClassifierOptions());
+        core.AddClass("writer", files[..2]);
+        string path = _folder.Combine("ink.siamese-onnx");
+        Fixtures.WriteBundle(path, core);
+
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            var manifest = JsonNode.Parse(zip.GetEntry("manifest.json")!.Open())!;
+            manifest["formatVersion"]!.GetValue<int>().Should().Be(2, "a version-1 reader would skip the ink step");
+            manifest["preprocessing"]!["InkNormalization"]!.GetValue<string>().Should().Be("OtsuBinarize");
+        }
+
+        using var deployed = OnnxOneShotClassifier.Load(path);
+        deployed.Preprocessing.InkNormalization.Should().Be(InkNormalization.OtsuBinarize);
+        var expected = core.PredictBatch(files[2..]).Select(p => p.Distance).ToArray();
+        var actual = deployed.PredictBatch(files[2..]).Select(p => p.Distance).ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            actual[i].Should().BeApproximately(expected[i], 1e-4 * Math.Max(1, expected[i]));
         }
     }
 

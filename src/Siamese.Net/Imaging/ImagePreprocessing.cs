@@ -12,7 +12,8 @@ namespace Siamese.Net.Imaging;
 /// was trained with are saved beside it and the very same object prepares one-shot queries at inference.
 /// </summary>
 /// <remarks>
-/// Order of operations: colour conversion, pad to aspect (with <see cref="BackgroundValue"/>), resize, optional
+/// Order of operations: colour conversion, optional ink normalisation (<see cref="InkNormalization"/>, then
+/// <see cref="CropToInk"/>), pad to aspect (with <see cref="BackgroundValue"/>), resize, optional
 /// training-time augmentation (see <see cref="Apply(Tensor, ImageAugmentation?, Random?)"/>), invert, normalise.
 /// Images of any size are accepted: mixed sizes in a dataset all come out at <see cref="Height"/> x <see cref="Width"/>.
 /// </remarks>
@@ -22,6 +23,8 @@ public sealed record ImagePreprocessing
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
+        // A setting this version does not know must not be dropped silently: it would change what the model sees.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     private static readonly float[] LumaWeights = [0.299f, 0.587f, 0.114f];
@@ -31,6 +34,7 @@ public sealed record ImagePreprocessing
     private readonly float _backgroundValue = 1f;
     private readonly ColorMode _colorMode = ColorMode.Grayscale;
     private readonly ResizeMode _resizeMode = ResizeMode.Bilinear;
+    private readonly InkNormalization _inkNormalization = InkNormalization.None;
     private readonly float[]? _mean;
     private readonly float[]? _std;
 
@@ -87,6 +91,26 @@ public sealed record ImagePreprocessing
     public bool Invert { get; init; }
 
     /// <summary>
+    /// How the intensity of the ink is removed before the resize (default <see cref="Imaging.InkNormalization.None"/>).
+    /// <see cref="Imaging.InkNormalization.OtsuBinarize"/> needs <see cref="ColorMode.Grayscale"/> and a
+    /// <see cref="BackgroundValue"/> of 1 (white paper), and is best followed by <see cref="ResizeMode.Area"/>, which
+    /// turns the binary strokes into coverage (min pooling would thicken every stroke to a whole cell).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined member.</exception>
+    public InkNormalization InkNormalization
+    {
+        get => _inkNormalization;
+        init => _inkNormalization = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(InkNormalization), value, "Unknown InkNormalization.");
+    }
+
+    /// <summary>
+    /// When true (with an <see cref="InkNormalization"/>), the binarised image is cropped to the box of its ink (the
+    /// outermost 0.5 % of ink pixels on each side ignored, so a speck of dust does not set it) before padding, so the
+    /// writing is centred and fills the input whatever the margins of the scan.
+    /// </summary>
+    public bool CropToInk { get; init; }
+
+    /// <summary>
     /// Per-channel means subtracted after inversion: one value (all channels) or one per channel; null for none.
     /// </summary>
     /// <exception cref="ArgumentException">Empty, or contains a value that is not finite.</exception>
@@ -110,6 +134,27 @@ public sealed record ImagePreprocessing
     /// <summary>Number of output channels (1 for grey, 3 for RGB).</summary>
     [JsonIgnore]
     public int Channels => ColorMode == ColorMode.Grayscale ? 1 : 3;
+
+    /// <summary>
+    /// Signature preprocessing that cannot see ink darkness (after Hafemann et al. 2017, SigNet): grey, Otsu binarisation,
+    /// crop to the ink, pad to the target aspect on white (centring the writing), area resize, invert (ink 1, paper 0).
+    /// Add <see cref="Mean"/> and <see cref="Std"/> with <c>with</c> for a standardised input.
+    /// </summary>
+    /// <param name="height">Output height in pixels.</param>
+    /// <param name="width">Output width in pixels.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A size less than 1.</exception>
+    public static ImagePreprocessing InkInvariantSignature(int height, int width) => new()
+    {
+        Height = height,
+        Width = width,
+        ColorMode = ColorMode.Grayscale,
+        InkNormalization = InkNormalization.OtsuBinarize,
+        CropToInk = true,
+        PadToAspect = true,
+        ResizeMode = ResizeMode.Area,
+        Invert = true,
+    };
 
     /// <summary>Reads settings written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON text.</param>
@@ -139,10 +184,24 @@ public sealed record ImagePreprocessing
     /// <summary>Writes these settings as JSON (enums by name).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    /// <summary>Checks the settings that involve several properties (statistics length against the channel count).</summary>
-    /// <exception cref="ArgumentException">Mean or Std has a length other than 1 or <see cref="Channels"/>.</exception>
+    /// <summary>Checks the settings that involve several properties (statistics length against the channel count, ink normalisation).</summary>
+    /// <exception cref="ArgumentException">
+    /// Mean or Std has a length other than 1 or <see cref="Channels"/>; an ink normalisation without grey or white
+    /// background; <see cref="CropToInk"/> without an ink normalisation.
+    /// </exception>
     public void Validate()
     {
+        if (_inkNormalization != InkNormalization.None && (_colorMode != ColorMode.Grayscale || _backgroundValue != 1f))
+        {
+            throw new ArgumentException(
+                $"InkNormalization {_inkNormalization} needs ColorMode Grayscale and BackgroundValue 1 (got {_colorMode}, {_backgroundValue}).", nameof(InkNormalization));
+        }
+
+        if (CropToInk && _inkNormalization == InkNormalization.None)
+        {
+            throw new ArgumentException("CropToInk needs an InkNormalization to find the ink.", nameof(CropToInk));
+        }
+
         foreach (var (values, name) in new[] { (_mean, nameof(Mean)), (_std, nameof(Std)) })
         {
             if (values is not null && values.Length != 1 && values.Length != Channels)
@@ -208,6 +267,8 @@ public sealed record ImagePreprocessing
         && PadToAspect == other.PadToAspect
         && _backgroundValue.Equals(other._backgroundValue)
         && Invert == other.Invert
+        && _inkNormalization == other._inkNormalization
+        && CropToInk == other.CropToInk
         && SameValues(_mean, other._mean)
         && SameValues(_std, other._std);
 
@@ -222,6 +283,8 @@ public sealed record ImagePreprocessing
         hash.Add(PadToAspect);
         hash.Add(_backgroundValue);
         hash.Add(Invert);
+        hash.Add(_inkNormalization);
+        hash.Add(CropToInk);
         foreach (var v in _mean ?? [])
         {
             hash.Add(v);
@@ -259,6 +322,36 @@ public sealed record ImagePreprocessing
         }
 
         x = ConvertChannels(x);
+        if (_inkNormalization != InkNormalization.None)
+        {
+            // Cropping gives each image its own size: binarise, pad and resize one image at a time.
+            Validate();
+            var images = new Tensor[x.shape[0]];
+            for (int n = 0; n < images.Length; n++)
+            {
+                images[n] = PadAndResize(NormalizeInk(x[n]));
+            }
+
+            x = torch.cat(images, 0);
+            return rank == 3 ? x.squeeze(0) : x;
+        }
+
+        x = PadAndResize(x);
+        return rank == 3 ? x.squeeze(0) : x;
+    }
+
+    /// <summary>Ink normalisation of one grey image [1, H, W], returned as [1, 1, H', W'].</summary>
+    private Tensor NormalizeInk(Tensor image)
+    {
+        int h = (int)image.shape[1], w = (int)image.shape[2];
+        var pixels = image.contiguous().data<float>().ToArray();
+        var (plane, outHeight, outWidth) = InkBinarizer.Apply(pixels, h, w, CropToInk);
+        return torch.tensor(plane, new long[] { 1, 1, outHeight, outWidth });
+    }
+
+    /// <summary>Padding to the target aspect and the resize of a batch [N, C, H, W].</summary>
+    private Tensor PadAndResize(Tensor x)
+    {
         long h = x.shape[2], w = x.shape[3];
         if (PadToAspect)
         {
@@ -282,7 +375,7 @@ public sealed record ImagePreprocessing
             x = x.clamp(zero, one);
         }
 
-        return rank == 3 ? x.squeeze(0) : x;
+        return x;
     }
 
     /// <summary>Inversion and normalisation: per-pixel, applied after augmentation.</summary>

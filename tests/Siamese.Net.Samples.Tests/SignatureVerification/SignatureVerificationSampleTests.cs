@@ -11,6 +11,12 @@ public sealed class SignatureVerificationSampleTests
 {
     private static readonly string[] ResultNames = ["eer", "auc", "accuracy"];
 
+    private static readonly string[] BaselineNames =
+    [
+        "baseline_ink_darkness_auc", "baseline_ink_mean_auc", "baseline_preprocessed_darkness_auc", "baseline_preprocessed_mean_ink_auc",
+        "baseline_raw_pixel_eer", "baseline_raw_pixel_auc", "eer_ink_changed", "auc_ink_changed",
+    ];
+
     /// <summary>Three genuine signatures and two forgeries per writer, one pair of each kind per anchor: enough for
     /// the data-handling tests, small enough to generate in milliseconds.</summary>
     private static readonly SignatureDatasetOptions SmallWriterSet = new()
@@ -55,13 +61,43 @@ public sealed class SignatureVerificationSampleTests
             value.Should().BeInRange(0, 1);
         }
 
-        File.ReadAllLines(Path.Combine(output, "results.txt")).Should().Equal(last);
-        foreach (string file in new[] { "loss.png", "roc.png", "distances.png", SignatureVerificationCommand.PairGridFileName, SignatureVerificationCommand.ClassifierFileName })
+        var results = File.ReadAllLines(Path.Combine(output, "results.txt"));
+        results[^3..].Should().Equal(last);
+        results.Select(l => l.Split('=')[0]).Should().Contain(BaselineNames.Select(n => "RESULT " + n), "the baselines are printed on the same test pairs");
+        foreach (string file in new[] { "loss.png", "roc.png", "distances.png", SignatureVerificationCommand.PairGridFileName, SignatureVerificationCommand.ClassifierFileName, "signature-verifier.siamese-onnx" })
         {
             new FileInfo(Path.Combine(output, file)).Length.Should().BeGreaterThan(0, file);
         }
 
         console.Output.Should().Contain("held out", "without test/ the sample holds out writers itself");
+        // The default pipeline is the ink-invariant one, and the deployed bundle repeats it.
+        using var deployed = Siamese.Net.Onnx.OnnxOneShotClassifier.Load(Path.Combine(output, "signature-verifier.siamese-onnx"));
+        deployed.Preprocessing.InkNormalization.Should().Be(Siamese.Net.Onnx.InkNormalization.OtsuBinarize);
+        deployed.Preprocessing.CropToInk.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("bce", typeof(BceHeadLoss))]
+    [InlineData("contrastive", typeof(ContrastiveLoss))]
+    [InlineData("circle", typeof(CircleLoss))]
+    [InlineData("supcon", typeof(SupervisedContrastiveLoss))]
+    public void Every_loss_choice_trains_an_epoch_and_reports(string name, Type type)
+    {
+        using (var loss = SignatureVerificationCommand.CreateLoss(name))
+        {
+            loss.Should().BeOfType(type);
+        }
+
+        using var temp = new TempFolder();
+        string data = temp.Sub("sign_data");
+        SignatureDatasetGenerator.Generate(data, SmallWriterSet with { TrainWriters = 10, GenuinePerWriter = 4 });
+        var console = new TestConsole();
+        int code = SampleHost.Run<SignatureVerificationCommand>(
+            ["--data", data, "--epochs", "1", "--output", temp.Sub("out"), "--image-size", "16x32", "--pairs-per-epoch", "32", "--batch-size", "16", "--loss", name],
+            "SignatureVerification", "test", console);
+
+        code.Should().Be(ExitCodes.Success, console.Output);
+        console.Output.Should().Contain("RESULT eer=").And.Contain($"loss {name}");
     }
 
     [Fact]
@@ -76,15 +112,15 @@ public sealed class SignatureVerificationSampleTests
 
         split.TestFromFolder.Should().BeFalse();
         split.TestWriters.Should().HaveCount(3);
-        split.ValidationWriters.Should().HaveCount(2);
+        split.Split.ValidationGroups.Should().HaveCount(2);
         split.TrainWriters.Should().HaveCount(7);
-        split.TrainWriters.Concat(split.ValidationWriters).Concat(split.TestWriters).Should().OnlyHaveUniqueItems();
+        split.TrainWriters.Concat(split.Split.ValidationGroups).Concat(split.TestWriters).Should().OnlyHaveUniqueItems();
         again.TestWriters.Should().Equal(split.TestWriters);
-        again.ValidationWriters.Should().Equal(split.ValidationWriters);
-        AssertWithin(split.Train, split.TrainWriters);
-        AssertWithin(split.Validation, split.ValidationWriters);
+        again.Split.ValidationGroups.Should().Equal(split.Split.ValidationGroups);
+        AssertWithin(split.Split.Training, split.TrainWriters);
+        AssertWithin(split.Split.Validation, split.Split.ValidationGroups);
         AssertWithin(split.Test, split.TestWriters);
-        split.Train.Count.Should().BeGreaterThan(0);
+        split.Split.Training.Count.Should().BeGreaterThan(0);
         split.Test.Should().Contain(p => p.Label == PairLabel.Different && p.Second.Contains("_forg", StringComparison.Ordinal));
         SignatureData.WriterOf("/x/train/033_forg/03_0203033.PNG").Should().Be("033");
         SignatureData.WriterOf("/x/train/033/02_033.png").Should().Be("033");
@@ -102,9 +138,9 @@ public sealed class SignatureVerificationSampleTests
         split.TestFromFolder.Should().BeTrue();
         split.TestWriters.Should().HaveCount(3);
         split.Test.Should().OnlyContain(p => p.First.Contains(Path.Combine(data, "test"), StringComparison.Ordinal));
-        split.ValidationWriters.Should().HaveCount(2);
+        split.Split.ValidationGroups.Should().HaveCount(2);
         split.TrainWriters.Should().HaveCount(6);
-        split.Train.Concat(split.Validation).Should().OnlyContain(p => p.First.Contains(Path.Combine(data, "train"), StringComparison.Ordinal));
+        split.Split.Training.Concat(split.Split.Validation).Should().OnlyContain(p => p.First.Contains(Path.Combine(data, "train"), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -115,13 +151,13 @@ public sealed class SignatureVerificationSampleTests
         SignatureDatasetGenerator.Generate(data, SmallWriterSet with { TrainWriters = 10 });
         var split = SignatureData.Load(data, validationFraction: 0.2, testFraction: 0.2, seed: 2);
         var store = new Siamese.Net.Data.ImageStore(new Siamese.Net.Imaging.ImagePreprocessing { Height = 16, Width = 32, Invert = true }, cacheInMemory: true);
-        var writers = split.TrainWriterImages(data);
-        writers.Select(w => w.Writer).Should().Equal(split.TrainWriters);
-        writers.Should().OnlyContain(w => w.Genuine.Count == 3 && w.Forgeries.Count == 2);
+        var folders = split.TrainFolders(data);
+        folders.ClassNames.Should().Equal(split.TrainWriters.SelectMany(w => new[] { w, w + "_forg" }));
+        Enumerable.Range(0, folders.ClassCount).Select(c => folders.ImagesOfClass(c).Count).Should().OnlyContain(n => n == 3 || n == 2);
+        var writers = split.TrainWriters.Select(w => (Writer: w, Genuine: SignatureData.Images(Path.Combine(data, "train"), w),
+            Forgeries: SignatureData.Images(Path.Combine(data, "train"), w + "_forg"))).ToList();
 
-        // csvShare 0: every pair is made from the folders, so each one can be checked against the writer rules.
-        var source = new WriterPairSource(split.Train, writers, store, batchSize: 16, pairsPerEpoch: 64, seed: 7,
-            csvShare: 0, otherWriterShare: 0.25, augmentation: null);
+        var source = new WriterPairSource(folders, store, batchSize: 16, pairsPerEpoch: 64, seed: 7, augmentation: null);
         source.BatchesPerEpoch.Should().Be(4);
         using (var batch = source.ReadBatch(0, 1))
         using (var again = source.ReadBatch(0, 1))
