@@ -2,245 +2,208 @@ using System.Diagnostics;
 using System.Globalization;
 using Siamese.Net;
 using Siamese.Net.Data;
+using Siamese.Net.Datasets;
 using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
 using Siamese.Net.Encoders;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
+using Siamese.Net.Inference;
 using Siamese.Net.Losses;
 using Siamese.Net.Miners;
-using Siamese.Net.Training;
 using Siamese.Net.Samples.Common.Data;
 using Siamese.Net.Samples.Common.Imaging;
 using Siamese.Net.Samples.Common.Plots;
 using Siamese.Net.Samples.Common.Progress;
 using Siamese.Net.Samples.Common.Results;
 using Siamese.Net.Samples.Common.Synthetic;
+using Siamese.Net.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
 using static TorchSharp.torch;
-using Siamese.Net.Datasets;
 
 namespace OmniglotOneShot;
 
 /// <summary>
-/// Trains on the background alphabets, then classifies characters of unseen alphabets from one example each
-/// (Lake's runs when given, otherwise runs drawn from held-out alphabets) and reports <c>accuracy_20way_1shot</c>.
+/// Trains on the background alphabets, then classifies characters never trained on from one example each: Lake's
+/// runs when given (scored per run as Lake's scorer does), else within-alphabet runs of held-out alphabets, plus random
+/// N-way episodes, each beside a raw-pixel 1-NN baseline on the same runs.
 /// </summary>
-public sealed class OmniglotCommand : Command<OmniglotSettings>
+public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSettings>
 {
-    /// <summary>File name of the saved classifier in the output folder.</summary>
     public const string ClassifierFileName = "omniglot.siamese";
 
-    private readonly IAnsiConsole _console;
+    // Test-time augmentation: the mean embedding of the image and its four one-pixel shifts.
+    private static readonly (int X, int Y)[] Shifts = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)];
 
-    /// <summary>Creates the command writing to <paramref name="console"/>.</summary>
-    public OmniglotCommand(IAnsiConsole console) => _console = console;
-
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, OmniglotSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, OmniglotSettings s, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         var clock = Stopwatch.StartNew();
-        string output = settings.OutputPath;
-        Directory.CreateDirectory(output);
+        string output = Directory.CreateDirectory(s.OutputPath).FullName;
+        var data = DatasetLocator.ResolveOrEmbedded(DatasetKind.OmniglotAlphabets, s.Train, "--train",
+            () => EmbeddedDataset.EnsureGlyphs(s.EmbeddedDataFolder("glyphs"), new GlyphDatasetOptions { Seed = s.Seed }));
+        string? runsFolder = DatasetLocator.Resolve(DatasetKind.OmniglotRuns, s.Runs, "--runs");
+        bool embedded = data.IsEmbedded, koch = s.Encoder == EncoderChoice.Koch;
+        int epochs = s.EpochsOr(embedded ? 6 : koch ? 20 : 30), steps = s.StepsPerEpoch ?? (embedded ? 20 : 250);
+        double lr = s.LearningRate ?? (koch ? 6e-5 : 1e-3);
 
-        var data = DatasetLocator.ResolveOrEmbedded(DatasetKind.OmniglotAlphabets, settings.Train, "--train",
-            () => EmbeddedDataset.EnsureGlyphs(settings.EmbeddedDataFolder("glyphs"), new GlyphDatasetOptions { Seed = settings.Seed }));
-        string? runsFolder = DatasetLocator.Resolve(DatasetKind.OmniglotRuns, settings.Runs, "--runs");
-        var plan = TrainingPlan.For(settings, data.IsEmbedded, runsFolder is not null);
+        // Whole alphabets are the test (unless Lake's runs are); validation is 1 in 10 characters (at least one) of every
+        // training alphabet, or whole alphabets with --validation-alphabets, so every remaining alphabet is trained on.
+        var all = ImageFolderDataset.Load(data.Path, new ImageFolderOptions { ClassDepth = 2 });
+        var alphabets = all.ClassNames.Select(OneShotRuns.AlphabetOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        SeedStreams.Random(s.Seed, 0xA1FA).Shuffle(alphabets);
+        int testCount = runsFolder is null ? s.TestAlphabets ?? (embedded ? 2 : 5) : 0, validationCount = s.ValidationAlphabets ?? 0;
+        _ = alphabets.Length > testCount + validationCount ? 0 : throw new ArgumentException($"{data.Path} has {alphabets.Length} alphabets; holding out {testCount + validationCount} leaves none to train on.");
+        var testAlphabets = alphabets[..testCount].ToHashSet(StringComparer.Ordinal);
+        var validationAlphabets = alphabets[testCount..(testCount + validationCount)].ToHashSet(StringComparer.Ordinal);
+        var heldCharacters = all.ClassNames.GroupBy(OneShotRuns.AlphabetOf, StringComparer.Ordinal).Select(g => g.ToArray()).SelectMany((names, a) => SeedStreams.Permutation(names.Length,
+            SeedStreams.Random(s.Seed, 0x7A11, a)).Take(validationCount == 0 ? Math.Max(1, (names.Length + 5) / 10) : 0).Select(i => names[i])).ToHashSet(StringComparer.Ordinal);
+        bool IsValidation(string name) => validationAlphabets.Contains(OneShotRuns.AlphabetOf(name)) || heldCharacters.Contains(name);
+        var train = OneShotRuns.Subset(all, n => !testAlphabets.Contains(OneShotRuns.AlphabetOf(n)) && !IsValidation(n));
+        var validation = OneShotRuns.Subset(all, n => !testAlphabets.Contains(OneShotRuns.AlphabetOf(n)) && IsValidation(n));
+        var test = testCount > 0 ? OneShotRuns.Subset(all, n => testAlphabets.Contains(OneShotRuns.AlphabetOf(n))) : null;
+        Say($"Data: {(embedded ? "generated glyphs" : "Omniglot")} at {data.Path}: {all.ClassCount} characters of {alphabets.Length} alphabets, {all.Images.Count} images.");
+        Say($"Train: {train.ClassCount} characters of {alphabets.Length - testCount - validationCount} alphabets; validation: {validation.ClassCount} characters "
+            + $"({(validationCount == 0 ? "1 in 10 characters of each training alphabet" : string.Join(", ", validationAlphabets.Order(StringComparer.Ordinal)))}); "
+            + $"test: {(test is null ? "Lake runs in " + runsFolder : string.Join(", ", testAlphabets.Order(StringComparer.Ordinal)))}.");
 
-        var dataset = ImageFolderDataset.Load(data.Path, new ImageFolderOptions { ClassDepth = 2 });
-        var split = AlphabetSplit.Create(dataset, plan.TestAlphabets, plan.ValidationAlphabets, settings.Seed);
-        _console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"Data: {(data.IsEmbedded ? "generated glyphs" : "Omniglot")} at {data.Path}: {dataset.ClassCount} characters, {dataset.Images.Count} images.")));
-        _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Train: {split.TrainAlphabets.Count} alphabets, {split.Train.ClassCount} characters; validation: {string.Join(", ", split.ValidationAlphabets)}; "
-            + $"test: {(runsFolder is null ? string.Join(", ", split.TestAlphabets) : "Lake runs in " + runsFolder)}."));
-
-        var preprocessing = new ImagePreprocessing
-        {
-            Width = settings.EffectiveImageSize,
-            Height = settings.EffectiveImageSize,
-            ResizeMode = ResizeMode.Area,
-            Invert = true,
-        };
+        int side = s.EffectiveImageSize;
+        var preprocessing = new ImagePreprocessing { Width = side, Height = side, ResizeMode = ResizeMode.Area, Invert = true };
         File.WriteAllText(Path.Combine(output, "preprocessing.json"), preprocessing.ToJson());
-
-        torch.manual_seed(settings.Seed);
-        using var network = new SiameseNetwork(CreateEncoder(settings));
-        using var loss = CreateLoss(settings);
-        IDistance distance = loss is BceHeadLoss head ? new HeadDistance(head) : network.Distance;
-
-        var trainerOptions = new SiameseTrainerOptions
+        var store = new ImageStore(preprocessing, cacheInMemory: true);
+        torch.manual_seed(s.Seed);
+        int rotations = s.Rotations ? 4 : 1;
+        using var loss = CreateLoss(s, classes: train.ClassCount * rotations, embeddingSize: 64 * (side / 16) * (side / 16));
+        using var network = new SiameseNetwork(koch ? new KochNet(new EncoderOptions { Seed = s.Seed }) : new Conv4Encoder(new EncoderOptions { InputHeight = side, InputWidth = side, Seed = s.Seed }), loss.Distance);
+        var options = new SiameseTrainerOptions
         {
-            Epochs = plan.Epochs,
-            Optimizer = KnownOptimizers.Adam(plan.LearningRate, weightDecay: 0),
-            Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(plan.Epochs, plan.LearningRate / 100))],
-            Seed = settings.Seed,
-            Monitor = split.Validation is null ? MetricKeys.TrainingLoss : MetricKeys.ValidationNWayAccuracy,
-            CheckpointDirectory = Path.Combine(output, "checkpoints"),
-            LogEverySteps = 5,
+            Epochs = epochs, Optimizer = KnownOptimizers.Adam(lr, weightDecay: 0), Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(epochs, lr / 100))], Seed = s.Seed,
+            Monitor = koch ? MetricKeys.ValidationPairAccuracy : MetricKeys.ValidationNWayAccuracy, CheckpointDirectory = Path.Combine(output, "checkpoints"), LogEverySteps = 5,
         };
-        _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Model: {settings.Encoder} at {preprocessing.Width}x{preprocessing.Height}, {loss.GetName()}; {plan.Epochs} epochs x {plan.StepsPerEpoch} steps, lr {plan.LearningRate} (cosine)."));
+        Say($"Model: {s.Encoder} at {side}x{side}, {loss.GetName()}; {epochs} epochs x {steps} steps, lr {lr} (cosine).");
+        var result = koch ? TrainPairs(s, steps, train, validation, store, network, loss, options, cancellationToken) : TrainBatches(s, steps, rotations, train, validation, store, network, loss, options, cancellationToken);
+        Say($"Training took {clock.Elapsed:hh\\:mm\\:ss}; best epoch {(result.BestEpoch is int b ? b + 1 : 0)} (validation accuracy {result.BestMetric:F4}).");
+        SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"), result.History.Select(e => e.TrainingLoss).ToArray(),
+            result.History.All(e => e.Validation is not null) ? result.History.Select(e => e.Validation!.Loss).ToArray() : null, "Omniglot: loss per epoch");
 
-        var result = settings.Encoder == EncoderChoice.Koch
-            ? TrainPairs(settings, plan, split, preprocessing, network, loss, trainerOptions, cancellationToken)
-            : TrainMetric(settings, plan, split, preprocessing, network, loss, trainerOptions, cancellationToken);
-        var trainingTime = clock.Elapsed;
-        foreach (var epoch in result.History.Where(e => e.Validation is not null))
-        {
-            _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch.Epoch + 1,3}: train loss {epoch.TrainingLoss:F4}, validation loss {epoch.Validation!.Loss:F4}, validation accuracy {epoch.Validation.Accuracy:F4}{(epoch.IsBest ? " (best)" : string.Empty)}"));
-        }
+        // Everything chosen after training (test-time augmentation or not, the rejection threshold) is chosen on
+        // validation runs only; the test runs never tune anything.
+        var model = koch ? (nn.Module<Tensor, Tensor>)network.Encoder : network;
+        var embedder = new Embedder(model, preprocessing, distance: loss.Distance);
+        var validationRuns = OneShotRuns.Draw(validation, Math.Min(embedded ? 30 : 200, s.TestRuns), s.Ways, withinAlphabet: false, s.Seed + 1);
+        var plain = OneShotRuns.Score(validationRuns, p => Embed(embedder, store, p, false), loss.Distance);
+        var shifted = OneShotRuns.Score(validationRuns, p => Embed(embedder, store, p, true), loss.Distance);
+        var (tta, chosen) = shifted.Accuracy > plain.Accuracy ? (true, shifted) : (false, plain);
+        double threshold = ThresholdCalibration.AtEqualErrorRate(VerificationScores.FromDistances(
+            chosen.Same.Concat(chosen.Different).ToArray(), chosen.Same.Select(_ => true).Concat(chosen.Different.Select(_ => false)).ToArray())).Threshold;
+        Say($"Validation: {validationRuns.Count} random {validationRuns[0].SupportPaths.Count}-way runs of held-out characters: {plain.Accuracy:F4}, "
+            + $"with shift test-time augmentation {shifted.Accuracy:F4} -> {(tta ? "augmentation on" : "augmentation off")}; rejection threshold (EER) {threshold:F4}.");
 
-
-        _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Training took {trainingTime:hh\\:mm\\:ss}; best epoch {(result.BestEpoch is int b ? b + 1 : 0)} (validation accuracy {result.BestMetric:F4})."));
-
-        SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"),
-            result.History.Select(e => e.TrainingLoss).ToArray(),
-            result.History.All(e => e.Validation is not null) ? result.History.Select(e => e.Validation!.Loss).ToArray() : null,
-            "Omniglot: loss per epoch");
-
-        // The rejection threshold ("no match") comes from validation runs only; the test runs never tune anything.
-        double? threshold = null;
-        if (split.Validation is not null && split.Validation.ClassCount >= 2)
-        {
-            var validationRuns = HeldOutRuns.Draw(split.Validation, plan.ValidationRuns, Math.Min(settings.Ways, split.Validation.ClassCount), settings.Seed + 1);
-            var validation = OneShotEvaluation.Evaluate(network, preprocessing, distance, validationRuns, cancellationToken: cancellationToken);
-            threshold = ThresholdCalibration.AtEqualErrorRate(VerificationScores.FromDistances(
-                validation.SameDistances.Concat(validation.DifferentDistances).ToArray(),
-                validation.SameDistances.Select(_ => true).Concat(validation.DifferentDistances.Select(_ => false)).ToArray())).Threshold;
-            _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Validation: {validationRuns.Count} within-alphabet runs, accuracy {validation.Accuracy:F4}; rejection threshold (EER) {threshold:F4}."));
-        }
-
-        var runs = runsFolder is not null
-            ? LakeOneShotRuns.Load(runsFolder)
-            : HeldOutRuns.Draw(split.Test!, settings.TestRuns, settings.Ways, settings.Seed + 2);
-        var evaluation = _console.Status().Start($"Classifying {runs.Count} one-shot runs...", _ =>
-            OneShotEvaluation.Evaluate(network, preprocessing, distance, runs, cancellationToken: cancellationToken));
+        var runs = runsFolder is not null ? LakeOneShotRuns.Load(runsFolder) : OneShotRuns.Draw(test!, s.TestRuns, s.Ways, withinAlphabet: true, s.Seed + 2);
+        var random = runsFolder is not null ? OneShotRuns.Mix(runs, 400, runs[0].SupportPaths.Count, s.Seed + 3) : OneShotRuns.Draw(test!, s.TestRuns, s.Ways, withinAlphabet: false, s.Seed + 3);
+        var scores = OneShotRuns.Score(runs, p => Embed(embedder, store, p, tta), loss.Distance);
+        var randomScores = OneShotRuns.Score(random, p => Embed(embedder, store, p, tta), loss.Distance);
+        Tensor RawPixels(IReadOnlyList<string> paths) => torch.stack(paths.Select(store.Load).ToArray()).flatten(1);
+        var (pixels, randomPixels) = (OneShotRuns.Score(runs, RawPixels, new EuclideanDistance()), OneShotRuns.Score(random, RawPixels, new EuclideanDistance()));
         int ways = runs[0].SupportPaths.Count;
-        var estimate = EpisodeEvaluator.Summarize(evaluation.CorrectPerRun.Select((c, i) => (double)c / evaluation.QueriesPerRun[i]).ToArray());
-        _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{ways}-way 1-shot on {runs.Count} {(runsFolder is null ? "held-out" : "Lake")} runs ({evaluation.QueriesPerRun.Sum()} queries): "
-            + $"{evaluation.Accuracy:F4} (95% interval over runs {estimate.Lower:F4}-{estimate.Upper:F4})."));
+        if (runs.Count <= 40)
+        {
+            // Lake's scorer: the error of each run (percent of its queries misclassified), then their mean.
+            Say($"{string.Join(Environment.NewLine, scores.AccuracyPerRun.Select((a, r) => string.Create(CultureInfo.InvariantCulture, $" {runs[r].Name}: error {100 * (1 - a):F1}% (raw pixels {100 * (1 - pixels.AccuracyPerRun[r]):F1}%)")))}");
+        }
+
+        var interval = EpisodeEvaluator.Summarize(scores.AccuracyPerRun);
+        Say($"{ways}-way 1-shot on {runs.Count} {(runsFolder is null ? "within-alphabet held-out" : "Lake")} runs ({scores.Outcomes.Count} queries): mean error {100 * (1 - scores.Accuracy):F2}%, accuracy {scores.Accuracy:F4} "
+            + $"(95% interval over runs {interval.Lower:F4}-{interval.Upper:F4}); raw-pixel 1-NN {pixels.Accuracy:F4}.");
+        Say($"{ways}-way 1-shot on {random.Count} random episodes of the same held-out characters: {randomScores.Accuracy:F4}; raw-pixel 1-NN {randomPixels.Accuracy:F4}.");
         if (runsFolder is null)
         {
-            // Within-alphabet runs differ a lot in difficulty (Braille's dots, Korean's near-identical characters).
-            _console.WriteLine("Per test alphabet: " + string.Join(", ", evaluation.Outcomes
-                .GroupBy(o => AlphabetOfImage(o.QueryPath), StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {(double)g.Count(o => o.Correct) / g.Count():F3}"))) + ".");
+            Say($"Per test alphabet: {string.Join(", ", scores.Outcomes.GroupBy(o => Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(o.Query))), StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {(double)g.Count(o => o.Correct) / g.Count():F3}")))}."); 
         }
 
-        WriteArtifacts(output, evaluation, threshold, network, preprocessing, distance, runs[0]);
-        _console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Outputs in {output}; total time {clock.Elapsed:hh\\:mm\\:ss}."));
-
+        WriteArtifacts(output, scores, threshold, model, preprocessing, loss.Distance, runs[0]);
+        Say($"Outputs in {output}; total time {clock.Elapsed:hh\\:mm\\:ss}.");
         new ResultWriter()
-            .Add(string.Create(CultureInfo.InvariantCulture, $"accuracy_{ways}way_1shot"), evaluation.Accuracy)
+            .Add($"baseline_raw_pixel_accuracy_{ways}way_1shot_random", randomPixels.Accuracy).Add($"accuracy_{ways}way_1shot_random", randomScores.Accuracy)
+            .Add($"baseline_raw_pixel_accuracy_{ways}way_1shot", pixels.Accuracy).Add($"error_{ways}way_1shot", 1 - scores.Accuracy).Add($"accuracy_{ways}way_1shot", scores.Accuracy)
             .Write(Console.Out, output);
         return 0;
     }
 
-    private TrainingResult TrainMetric(
-        OmniglotSettings settings, TrainingPlan plan, AlphabetSplit split, ImagePreprocessing preprocessing,
+    // SampleHost runs the command under the invariant culture, so interpolated numbers print as 0.1234 everywhere.
+    private void Say(string line) => console.WriteLine(line);
+
+    private static MetricLoss CreateLoss(OmniglotSettings s, int classes, int embeddingSize) => s.Encoder == EncoderChoice.Koch
+        ? new BceHeadLoss(embeddingSize: 4096)
+        : s.Loss switch
+        {
+            LossChoice.Triplet => new TripletMarginLoss(s.Margin, new BatchHardTripletMiner()),
+            LossChoice.SupCon => new SupervisedContrastiveLoss(temperature: 0.1),
+            LossChoice.MultiSimilarity => new MultiSimilarityLoss(),
+            LossChoice.ProxyAnchor => new ProxyAnchorLoss(classes, embeddingSize),
+            _ => new PrototypicalLoss(shots: 1),
+        };
+
+    private TrainingResult TrainBatches(OmniglotSettings s, int steps, int rotations, ImageFolderDataset train, ImageFolderDataset validation, ImageStore store,
         SiameseNetwork network, MetricLoss loss, SiameseTrainerOptions options, CancellationToken cancellationToken)
     {
-        var store = new ImageStore(preprocessing);
-        var images = _console.Status().Start($"Decoding {split.Train.Images.Count} training images...", _ =>
+        // Decoded once: at 28x28 the background set is 60 MB, and a step then costs only the network.
+        var images = torch.stack(train.Images.Select(i => store.Load(i.Path)).ToArray());
+        using var dataset = new TensorDataset(images, train.Images.Select(i => i.ClassId).ToArray());
+        var source = new RotatedClassBatchSource(dataset, new RotatedClassBatchSourceOptions
         {
-            using var scope = NewDisposeScope();
-            var all = new Tensor[split.Train.Images.Count];
-            for (int i = 0; i < all.Length; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                all[i] = store.Load(split.Train.Images[i].Path);
-            }
-
-            return torch.stack(all).MoveToOuterDisposeScope();
+            ClassesPerBatch = s.ClassesPerBatch ?? (train.ClassCount < 200 ? 24 : 60), ImagesPerClass = s.ImagesPerClass,
+            BatchesPerEpoch = steps, Rotations = rotations, MaxShift = s.Shift, Seed = s.Seed,
         });
-        using var training = new RotatedClassBatchSource(images, split.Train.Images.Select(i => i.ClassId).ToArray(),
-            plan.ClassesPerBatch, settings.ImagesPerClass, plan.StepsPerEpoch, settings.Rotations, settings.Seed);
-        _console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Batches: {plan.ClassesPerBatch} of {training.ClassCount} classes{(settings.Rotations ? " (characters x 4 rotations)" : string.Empty)} x {settings.ImagesPerClass} images."));
-        var trainer = new SiameseTrainer(options);
-        return TrainingProgressBar.Run(_console, "Training", plan.Epochs, plan.StepsPerEpoch, bar =>
-        {
-            var progress = TrainerProgress.For(bar);
-            if (split.Validation is null)
-            {
-                return trainer.Fit(network, loss, training, null, progress, cancellationToken);
-            }
-
-            var validation = new EpisodeSource(split.Validation, new ImageStore(preprocessing, cacheInMemory: true), new EpisodeOptions { Ways = Math.Min(settings.Ways, split.Validation.ClassCount), Shots = 1, QueriesPerClass = 1, EpisodesPerEpoch = plan.ValidationRuns, Seed = settings.Seed });
-            return trainer.Fit(network, loss, training, validation, progress, cancellationToken);
-        });
+        Say($"Batches: {source.Options.ClassesPerBatch} of {source.ClassCount} classes (characters x {rotations} rotations) x {s.ImagesPerClass} images.");
+        var episodes = new EpisodeSource(validation, store, new EpisodeOptions { Ways = Math.Min(s.Ways, validation.ClassCount), Shots = 1, QueriesPerClass = 1, EpisodesPerEpoch = Math.Min(100, s.TestRuns), Seed = s.Seed });
+        return TrainingProgressBar.Run(console, "Training", options.Epochs, steps,
+            bar => new SiameseTrainer(options).Fit(network, loss, source, episodes, TrainerProgress.For(bar), cancellationToken));
     }
 
-    private TrainingResult TrainPairs(
-        OmniglotSettings settings, TrainingPlan plan, AlphabetSplit split, ImagePreprocessing preprocessing,
+    private TrainingResult TrainPairs(OmniglotSettings s, int steps, ImageFolderDataset train, ImageFolderDataset validation, ImageStore store,
         SiameseNetwork network, MetricLoss loss, SiameseTrainerOptions options, CancellationToken cancellationToken)
     {
-        // Koch et al.: balanced same/different pairs with their affine distortions, 105x105, BCE on the L1 head.
-        const int batchSize = 32;
+        // Koch et al.: balanced same/different pairs with their affine distortions, batches of 32.
         var training = new BatchLoader<LabelledBatch>(
-            new BalancedPairSource(split.Train, new ImageStore(preprocessing),
-                new BatchOptions { BatchSize = batchSize, Seed = settings.Seed, Augmentation = ImageAugmentation.Koch },
-                pairsPerEpoch: plan.StepsPerEpoch * batchSize),
+            new BalancedPairSource(train, new ImageStore(store.Preprocessing), new BatchOptions { BatchSize = 32, Seed = s.Seed, Augmentation = ImageAugmentation.Koch }, pairsPerEpoch: steps * 32),
             new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
-        var validation = split.Validation is null ? null : new BalancedPairSource(split.Validation, new ImageStore(preprocessing, cacheInMemory: true),
-            new BatchOptions { BatchSize = 64, Seed = settings.Seed + 1 }, pairsPerEpoch: plan.ValidationRuns * 8);
-        var trainer = new SiameseTrainer(options with
-        {
-            Monitor = validation is null ? MetricKeys.TrainingLoss : MetricKeys.ValidationPairAccuracy,
-        });
-        return TrainingProgressBar.Run(_console, "Training (Koch pairs)", plan.Epochs, plan.StepsPerEpoch,
-            bar => trainer.Fit(network, loss, training, validation, TrainerProgress.For(bar), cancellationToken));
+        var pairs = new BalancedPairSource(validation, store, new BatchOptions { BatchSize = 64, Seed = s.Seed + 1 }, pairsPerEpoch: 512);
+        return TrainingProgressBar.Run(console, "Training (Koch pairs)", options.Epochs, steps,
+            bar => new SiameseTrainer(options).Fit(network, loss, training, pairs, TrainerProgress.For(bar), cancellationToken));
     }
 
-    /// <summary>The alphabet folder of an image laid out as <c>Alphabet/characterNN/file.png</c>.</summary>
-    private static string AlphabetOfImage(string path) =>
-        Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path))) ?? string.Empty;
-
-    private static nn.Module<Tensor, Tensor> CreateEncoder(OmniglotSettings settings) => settings.Encoder switch
+    /// <summary>Embeddings of files through the training preprocessing; with <paramref name="tta"/>, the mean over <see cref="Shifts"/>.</summary>
+    private static Tensor Embed(Embedder embedder, ImageStore store, IReadOnlyList<string> paths, bool tta)
     {
-        EncoderChoice.Koch => new KochNet(),
-        _ => new Conv4Encoder(new EncoderOptions { InputHeight = settings.EffectiveImageSize, InputWidth = settings.EffectiveImageSize }),
-    };
+        using var scope = NewDisposeScope();
+        var chunks = paths.Chunk(256).Select(chunk =>
+        {
+            using var inner = NewDisposeScope();
+            var x = torch.stack(chunk.Select(store.Load).ToArray());
+            var views = tta ? Shifts.Select(d => Shift(x, d.X, d.Y)) : [x];
+            return torch.stack(views.Select(v => embedder.EmbedPreprocessed(v)).ToArray()).mean([0]).MoveToOuterDisposeScope();
+        }).ToArray();
+        return torch.cat(chunks, 0).MoveToOuterDisposeScope();
+    }
 
-    private static MetricLoss CreateLoss(OmniglotSettings settings) => settings.Encoder switch
+    private static Tensor Shift(Tensor x, int dx, int dy) => nn.functional.pad(x, [1, 1, 1, 1]).narrow(2, 1 - dy, x.shape[2]).narrow(3, 1 - dx, x.shape[3]);
+
+    private static void WriteArtifacts(string output, RunScores scores, double threshold, nn.Module<Tensor, Tensor> model, ImagePreprocessing preprocessing, IDistance distance, OneShotRun firstRun)
     {
-        EncoderChoice.Koch => new BceHeadLoss(embeddingSize: 4096),
-        _ when settings.Loss == LossChoice.Triplet => new TripletMarginLoss(settings.Margin, new BatchHardTripletMiner()),
-        _ => new PrototypicalLoss(shots: 1),
-    };
-
-    private static void WriteArtifacts(string output, OneShotEvaluationResult evaluation, double? threshold,
-        SiameseNetwork network, ImagePreprocessing preprocessing, IDistance distance, OneShotRun firstRun)
-    {
-        var scores = VerificationScores.FromDistances(
-            evaluation.SameDistances.Concat(evaluation.DifferentDistances).ToArray(),
-            evaluation.SameDistances.Select(_ => true).Concat(evaluation.DifferentDistances.Select(_ => false)).ToArray());
-        var roc = scores.Roc();
-        var eer = scores.Eer();
-        SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, eer.Rate,
-            "Query vs support image of the same / another character (test runs)");
-        SamplePlots.SaveDistanceHistograms(Path.Combine(output, "distances.png"), evaluation.SameDistances, evaluation.DifferentDistances,
-            threshold, title: "Distances: same vs different character (threshold from validation runs)");
-
-        var grid = evaluation.Outcomes.Where(o => !o.Correct).Take(4).Concat(evaluation.Outcomes.Where(o => o.Correct).Take(8))
-            .Select(o => new PairGridEntry(GrayImage.Load(o.QueryPath), GrayImage.Load(o.PredictedPath), o.Distance,
-                PredictedSame: threshold is not double t || o.Distance <= t, ActuallySame: o.Correct, Caption: o.Run))
-            .ToArray();
+        var verification = VerificationScores.FromDistances(scores.Same.Concat(scores.Different).ToArray(), scores.Same.Select(_ => true).Concat(scores.Different.Select(_ => false)).ToArray());
+        var roc = verification.Roc();
+        SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, verification.Eer().Rate, "Query vs support of the same / another character (test runs)");
+        SamplePlots.SaveDistanceHistograms(Path.Combine(output, "distances.png"), scores.Same, scores.Different, threshold, title: "Distances: same vs different character (threshold from validation)");
+        var grid = scores.Outcomes.Where(o => !o.Correct).Take(4).Concat(scores.Outcomes.Where(o => o.Correct).Take(8))
+            .Select(o => new PairGridEntry(GrayImage.Load(o.Query), GrayImage.Load(o.Chosen), o.Distance, PredictedSame: o.Distance <= threshold, ActuallySame: o.Correct, Caption: o.Run)).ToArray();
         PairGridWriter.Write(Path.Combine(output, "pairs.png"), grid);
 
         // The saved classifier knows the first run's characters and rejects queries beyond the validation threshold.
-        using var classifier = OneShotEvaluation.CreateClassifier(network, preprocessing, distance, firstRun);
-        classifier.Threshold = threshold;
-        // Koch's BCE head is a learned distance with no ONNX vector metric: that classifier is saved for TorchSharp only.
+        using var classifier = new OneShotClassifier(model, preprocessing, new OneShotClassifierOptions { Distance = distance, TopK = 3 }) { Threshold = threshold };
+        firstRun.SupportPaths.Select((path, i) => (path, i)).ToList().ForEach(x => classifier.AddClass(string.Create(CultureInfo.InvariantCulture, $"class{x.i}"), [x.path]));
         ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
     }
 }

@@ -12,6 +12,4 @@ return SampleHost.Run<OmniglotCommand>(
     + "the background alphabets and classifies characters it has never seen from a single example each. Without "
     + "--train it runs on generated glyphs.",
     console: null,
-    ["--train", "omniglot/images_background"],
-    ["--train", "omniglot/images_background", "--runs", "omniglot/all_runs"],
-    ["--train", "omniglot/images_background", "--encoder", "koch", "--image-size", "105"]);
+    ["--train", "omniglot/images_background"], ["--train", "omniglot/images_background", "--runs", "omniglot/all_runs"], ["--train", "omniglot/images_background", "--loss", "supcon"]);
