@@ -9,7 +9,7 @@ namespace Siamese.Net.Tests;
 
 public sealed class NetworkPrecisionTests(ITestOutputHelper output)
 {
-    private static SiameseNetwork SmallSigNetLike(long seed)
+    private static SiameseNetwork SmallSigNetLike(int seed)
     {
         // SigNet's layer types (conv, ReLU, LRN, pools, dropout, linear) at a test-sized input. Other test classes
         // use the global generator in parallel, so equal weights come from copying, not from equal seeds.

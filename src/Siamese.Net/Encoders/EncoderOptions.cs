@@ -33,5 +33,5 @@ public sealed record EncoderOptions
     /// ensemble. <c>null</c> keeps PyTorch's behaviour: weights come from the global generator
     /// (<c>torch.manual_seed</c>), which TorchSharp seeds differently in every process.
     /// </remarks>
-    public long? Seed { get; init; } = 42;
+    public int? Seed { get; init; } = 42;
 }

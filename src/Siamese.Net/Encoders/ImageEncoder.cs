@@ -40,7 +40,7 @@ public abstract class ImageEncoder : nn.Module<Tensor, Tensor>
     protected override void RegisterComponents()
     {
         base.RegisterComponents();
-        if (Options.Seed is long seed)
+        if (Options.Seed is int seed)
         {
             SeededInitialisation.Apply(this, seed);
         }

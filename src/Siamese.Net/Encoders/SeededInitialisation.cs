@@ -12,7 +12,7 @@ internal static class SeededInitialisation
 {
     /// <summary>Initialises every parameter of <paramref name="module"/> from <paramref name="seed"/>.</summary>
     /// <exception cref="NotSupportedException">A parameter belongs to a layer type without a known default initialisation.</exception>
-    public static void Apply(nn.Module module, long seed)
+    public static void Apply(nn.Module module, int seed)
     {
         using var generator = new Generator(unchecked((ulong)seed)); // as torch.manual_seed maps negative seeds
         using var noGrad = no_grad();

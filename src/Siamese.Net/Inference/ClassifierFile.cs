@@ -433,14 +433,24 @@ internal static class ClassifierFile
             // The saved weights replace the initial ones, so there is nothing to draw.
             Seed = null,
         };
-        ImageEncoder inner;
-        try
+
+        // The manifest records the output width, not whether it came from a projection layer: an encoder whose
+        // flattened feature map is its embedding (e.g. Conv4Encoder without EmbeddingSize) is rebuilt without one.
+        string prefix = siamese ? "encoder." : string.Empty;
+        var savedNames = manifest.Encoder.Parameters.Select(p => p.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        ImageEncoder inner = Build(innerType, options, path);
+        if (!Matches(inner, prefix, savedNames))
         {
-            inner = EncoderCatalog.Create(innerType, options)!;
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidDataException($"'{path}' describes a {innerType} that cannot be built: {ex.Message}", ex);
+            var withoutProjection = Build(innerType, options with { EmbeddingSize = null }, path);
+            if (withoutProjection.EmbeddingSize == image.EmbeddingSize && Matches(withoutProjection, prefix, savedNames))
+            {
+                inner.Dispose();
+                inner = withoutProjection;
+            }
+            else
+            {
+                withoutProjection.Dispose();
+            }
         }
 
         nn.Module<Tensor, Tensor> module = siamese ? new SiameseNetwork(inner, distance) : inner;
@@ -450,6 +460,25 @@ internal static class ClassifierFile
         }
 
         return module;
+    }
+
+    private static ImageEncoder Build(string type, EncoderOptions options, string path)
+    {
+        try
+        {
+            return EncoderCatalog.Create(type, options)!;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"'{path}' describes a {type} that cannot be built: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Whether the encoder's state has exactly the saved names under <paramref name="prefix"/> (its field in a SiameseNetwork).</summary>
+    private static bool Matches(ImageEncoder encoder, string prefix, HashSet<string> savedNames)
+    {
+        var names = encoder.state_dict().Keys.Select(k => prefix + k).ToList();
+        return names.Count == savedNames.Count && names.All(savedNames.Contains);
     }
 
     private static void LoadWeights(nn.Module<Tensor, Tensor> encoder, byte[] weights, string path, bool restoreOnFailure)

@@ -26,7 +26,7 @@ public sealed class ClassifierFileIntegrityTests(ITestOutputHelper output) : IDi
         Directory.Delete(_folder, recursive: true);
     }
 
-    public static TheoryData<string> LibraryEncoders() => ["smallcnn", "siamese-conv4-cosine", "signet-batchnorm", "face"];
+    public static TheoryData<string> LibraryEncoders() => ["smallcnn", "siamese-conv4-cosine", "siamese-conv4-flattened", "signet-batchnorm", "face"];
 
     [Theory]
     [MemberData(nameof(LibraryEncoders))]
@@ -38,6 +38,8 @@ public sealed class ClassifierFileIntegrityTests(ITestOutputHelper output) : IDi
             "smallcnn" => (nn.Module<Tensor, Tensor>)MakeEncoder(),
             "siamese-conv4-cosine" => new SiameseNetwork(new Conv4Encoder(new EncoderOptions { InputHeight = 20, InputWidth = 20, EmbeddingSize = 8, NormalizeEmbeddings = true }), new CosineDistance()),
             "signet-batchnorm" => new SigNet(new EncoderOptions { InputHeight = 32, InputWidth = 32, EmbeddingSize = 8 }, SigNetVariant.BatchNorm),
+            // No projection: the flattened feature map is the embedding, and the manifest records only its width.
+            "siamese-conv4-flattened" => new SiameseNetwork(new Conv4Encoder(new EncoderOptions { InputHeight = 20, InputWidth = 20 })),
             _ => new FaceSimilarityNet(new EncoderOptions { InputHeight = 20, InputWidth = 20, EmbeddingSize = 5 }),
         };
         int side = kind == "signet-batchnorm" ? 32 : 20;
