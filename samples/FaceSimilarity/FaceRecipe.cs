@@ -1,4 +1,3 @@
-using System.Globalization;
 using Siamese.Net.Losses;
 using Siamese.Net.Miners;
 
@@ -59,15 +58,10 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
         _ => new ContrastiveLoss(margin: Margin),
     };
 
-    /// <summary>One line describing the setting, for the console.</summary>
-    public string Describe()
-    {
-        string network = Encoder switch { EncoderChoice.Conv4 => "Conv4Encoder", EncoderChoice.SmallCnn => "SmallCnn", _ => "FaceSimilarityNet" };
-        string embedding = EmbeddingSize == 0 ? "flattened feature map" : EmbeddingSize.ToString(CultureInfo.InvariantCulture);
-        string data = Pairs
-            ? $"contrastive loss (margin {Margin}), {PairsPerEpoch} random pairs (half same) per epoch in batches of {BatchSize}, Adam {LearningRate} (constant)"
-            : $"{Loss switch { LossChoice.Triplet => "batch-hard triplet", LossChoice.Prototypical => "1-shot prototypical", _ => Loss.ToString() }} loss (margin {Margin}), " +
-              $"{BatchesPerEpoch} batches of {SubjectsPerBatch} subjects x {ImagesPerSubject} images per epoch, Adam {LearningRate} (cosine decay)";
-        return string.Create(CultureInfo.InvariantCulture, $"{network} {Width}x{Height} → {embedding}, {data}, weight decay {WeightDecay}, {Epochs} epochs");
-    }
+    /// <summary>One line describing the setting, for the console (SampleHost runs in the invariant culture).</summary>
+    public string Describe() =>
+        $"{Encoder switch { EncoderChoice.Conv4 => "Conv4Encoder", EncoderChoice.SmallCnn => "SmallCnn", _ => "FaceSimilarityNet" }} {Width}x{Height} → {(EmbeddingSize == 0 ? "flattened feature map" : EmbeddingSize)}, " +
+        (Pairs ? $"contrastive loss (margin {Margin}), {PairsPerEpoch} random pairs (half same) per epoch in batches of {BatchSize}, Adam {LearningRate} (constant)"
+            : $"{Loss switch { LossChoice.Triplet => "batch-hard triplet", LossChoice.Prototypical => "1-shot prototypical", _ => Loss }} loss (margin {Margin}), " +
+              $"{BatchesPerEpoch} batches of {SubjectsPerBatch} subjects x {ImagesPerSubject} images per epoch, Adam {LearningRate} (cosine decay)") + $", weight decay {WeightDecay}, {Epochs} epochs";
 }

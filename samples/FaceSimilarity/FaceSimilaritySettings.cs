@@ -26,16 +26,16 @@ public sealed class FaceSimilaritySettings : SampleSettings
     public EncoderChoice Encoder { get; set; } = EncoderChoice.Conv4;
 
     /// <summary>The training loss.</summary>
-    [CommandOption("--loss <LOSS>"), DefaultValue(LossChoice.CosFace),
-     Description("cosface (default), arcface, subcenterarcface, proxyanchor, multisimilarity, supcon, triplet (batch-hard), prototypical on P x K batches; contrastive (the tutorial's) on random pairs.")]
-    public LossChoice Loss { get; set; } = LossChoice.CosFace;
+    [CommandOption("--loss <LOSS>"), DefaultValue(LossChoice.Triplet),
+     Description("triplet (default, batch-hard), cosface, arcface, subcenterarcface, proxyanchor, multisimilarity, supcon, prototypical on P x K batches; contrastive (the tutorial's) on random pairs.")]
+    public LossChoice Loss { get; set; } = LossChoice.Triplet;
 
     /// <summary>Network input size, "N" or "WxH"; null = the encoder's default.</summary>
     [CommandOption("--image-size <SIZE>"), Description("N or WIDTHxHEIGHT. Default 48x56 (conv4, smallcnn), 100 for facenet (56 on generated faces).")]
     public string? ImageSize { get; set; }
 
     /// <summary>Embedding size D; null = the encoder's default.</summary>
-    [CommandOption("--embedding-size <D>"), Description("Output of a final Linear layer; 0 with conv4: the flattened feature map. Default: conv4 128, smallcnn 128, facenet 32.")]
+    [CommandOption("--embedding-size <D>"), Description("Output of a final Linear layer; 0 with conv4: the flattened feature map. Default: conv4 0 (576 values at 48x56), smallcnn 128, facenet 32.")]
     public int? EmbeddingSize { get; set; }
 
     /// <summary>Contrastive loss: random pairs per epoch.</summary>
@@ -114,10 +114,8 @@ public enum EncoderChoice
 {
     /// <summary><see cref="Siamese.Net.Encoders.Conv4Encoder"/>: the CPU default.</summary>
     Conv4,
-
     /// <summary><see cref="Siamese.Net.Encoders.FaceSimilarityNet"/>: the tutorial's network.</summary>
     FaceNet,
-
     /// <summary><see cref="Siamese.Net.Encoders.SmallCnn"/>.</summary>
     SmallCnn,
 }
@@ -125,30 +123,22 @@ public enum EncoderChoice
 /// <summary>The training losses the sample offers (all but contrastive train on P x K batches of subject labels).</summary>
 public enum LossChoice
 {
-    /// <summary><see cref="Siamese.Net.Losses.CosFaceLoss"/> (additive cosine margin): the default.</summary>
+    /// <summary><see cref="Siamese.Net.Losses.CosFaceLoss"/> (additive cosine margin).</summary>
     CosFace,
-
     /// <summary><see cref="Siamese.Net.Losses.ArcFaceLoss"/> (additive angular margin).</summary>
     ArcFace,
-
     /// <summary><see cref="Siamese.Net.Losses.SubCenterArcFaceLoss"/> (3 sub-centres per subject).</summary>
     SubCenterArcFace,
-
     /// <summary><see cref="Siamese.Net.Losses.ProxyAnchorLoss"/>.</summary>
     ProxyAnchor,
-
     /// <summary><see cref="Siamese.Net.Losses.MultiSimilarityLoss"/>.</summary>
     MultiSimilarity,
-
     /// <summary><see cref="Siamese.Net.Losses.SupervisedContrastiveLoss"/>.</summary>
     SupCon,
-
-    /// <summary>Batch-hard <see cref="Siamese.Net.Losses.TripletMarginLoss"/> on L2-normalised embeddings.</summary>
+    /// <summary>Batch-hard <see cref="Siamese.Net.Losses.TripletMarginLoss"/> on L2-normalised embeddings: the default.</summary>
     Triplet,
-
     /// <summary>1-shot <see cref="Siamese.Net.Losses.PrototypicalLoss"/>.</summary>
     Prototypical,
-
     /// <summary><see cref="Siamese.Net.Losses.ContrastiveLoss"/> on balanced random pairs: the tutorial's.</summary>
     Contrastive,
 }

@@ -434,7 +434,14 @@ internal static class ClassifierFile
         ImageEncoder inner;
         try
         {
-            inner = EncoderCatalog.Create(innerType, options)!;
+            // The file records the embedding size, not whether a final Linear layer made it: an encoder that already
+            // produces that size without one (Conv4Encoder's flattened map) is rebuilt without it.
+            inner = EncoderCatalog.Create(innerType, options with { EmbeddingSize = null })!;
+            if (inner.EmbeddingSize != image.EmbeddingSize)
+            {
+                inner.Dispose();
+                inner = EncoderCatalog.Create(innerType, options)!;
+            }
         }
         catch (ArgumentException ex)
         {
