@@ -85,6 +85,7 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
         var clock = Stopwatch.StartNew();
         var result = TrainingProgressBar.Run(console, "Training", recipe.Epochs, training.BatchesPerEpoch,
             bar => trainer.Fit(network, loss, training, validation, TrainerProgress.For(bar), cancellationToken));
+        clock.Stop();
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]Trained[/] in {clock.Elapsed.TotalSeconds:0} s; kept epoch {(result.BestEpoch ?? 0) + 1} (validation AUC {result.BestMetric ?? double.NaN:0.0000})"));
 
         // Everything below goes through the classifier a user would load: its preprocessing and encoder.
@@ -125,10 +126,7 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
         VerificationFigures.Save(output, [.. result.History.Select(r => r.TrainingLoss)], [.. result.History.Select(r => r.Validation?.Loss ?? double.NaN)], pairs, calibrated.Threshold,
             i => Gray(testPixels[i], recipe), (a, b) => $"{Relative(a)} vs {Relative(b)}", "dissimilarity");
         classifier.AddClasses(split.Test, shotsPerClass: 1, cancellationToken); // a ready gallery: one image per test subject
-        if (!double.IsNegativeInfinity(calibrated.Threshold))
-        {
-            classifier.UseThreshold(calibrated);
-        }
+        classifier.Threshold = double.IsNegativeInfinity(calibrated.Threshold) ? null : calibrated.Threshold; // none when validation had no pairs
 
         ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
         console.MarkupLine($"[bold]Saved[/] {Markup.Escape(Path.Combine(output, ClassifierFileName))} and its .siamese-onnx bundle; figures loss.png, roc.png, distances.png, pairs.png");
