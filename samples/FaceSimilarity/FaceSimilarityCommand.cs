@@ -53,7 +53,8 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
             EmbeddedDataset.EnsureFaces(settings.EmbeddedDataFolder("faces"), new FaceDatasetOptions { Seed = settings.Seed }));
         var recipe = FaceRecipe.From(settings, data.IsEmbedded);
         var faces = ImageFolderDataset.Load(data.Path, new ImageFolderOptions { Extensions = [".pgm", ".png", ".jpg", ".jpeg", ".bmp"] });
-        var split = OrderedClassSplit.Create(faces, settings.TutorialSplit ? 3 : 10, settings.ValidationSubjects, settings.TutorialSplit ? "tutorial" : "unseen");
+        bool tutorial = string.Equals(settings.Split.Trim(), "tutorial", StringComparison.OrdinalIgnoreCase);
+        var split = OrderedClassSplit.Create(faces, tutorial ? 3 : 10, settings.ValidationSubjects, tutorial ? "tutorial" : "unseen");
         console.MarkupLine(data.IsEmbedded ? $"[bold]Data:[/] generated faces in the AT&T layout at {Markup.Escape(data.Path)} (pass [blue]--data <att_faces>[/] for the real set)"
             : $"[bold]Data:[/] {Markup.Escape(data.Path)}");
         console.MarkupLine($"[bold]Subjects:[/] train {OrderedClassSplit.Describe(split.Train)}, validation {OrderedClassSplit.Describe(split.Validation)}, test (unseen) {OrderedClassSplit.Describe(split.Test)}");

@@ -78,9 +78,6 @@ public sealed class FaceSimilaritySettings : SampleSettings
     [CommandOption("--episodes <N>"), DefaultValue(1000), Description("Random N-way 1-shot episodes on the test subjects (the baselines use the same ones).")]
     public int Episodes { get; set; } = 1000;
 
-    /// <summary>True for <c>--split tutorial</c>.</summary>
-    public bool TutorialSplit => string.Equals(Split.Trim(), "tutorial", StringComparison.OrdinalIgnoreCase);
-
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
