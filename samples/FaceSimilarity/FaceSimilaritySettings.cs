@@ -9,177 +9,91 @@ namespace FaceSimilarity;
 /// <summary>Command-line options of the face-similarity sample (the common ones come from <see cref="SampleSettings"/>).</summary>
 public sealed class FaceSimilaritySettings : SampleSettings
 {
-    /// <summary>The AT&amp;T faces folder (<c>sN/K.pgm</c>); null runs on generated faces.</summary>
-    [CommandOption("-d|--data <ATT_FACES>")]
-    [Description("AT&T faces folder (s1..s40 with 1.pgm..10.pgm). Without it: generated faces in the same layout.")]
+    /// <summary>The AT&amp;T faces folder; null runs on generated faces.</summary>
+    [CommandOption("-d|--data <ATT_FACES>"), Description("AT&T faces folder (s1..s40 with 1.pgm..10.pgm). Without it: generated faces in the same layout.")]
     public string? Data { get; set; }
 
-    /// <summary>Which subjects are held out for the test.</summary>
-    [CommandOption("--split <SPLIT>")]
-    [Description("unseen (default): the last 10 subjects (s31-s40) are the test, never trained on (10-way 1-shot); " +
-                 "tutorial: the tutorial's test subjects s38-s40 (3-way 1-shot). Validation subjects come from the others.")]
-    [DefaultValue("unseen")]
+    /// <summary>"unseen" (test s31-s40) or "tutorial" (test s38-s40).</summary>
+    [CommandOption("--split <SPLIT>"), DefaultValue("unseen"), Description("unseen: the last 10 subjects are the test (10-way 1-shot); tutorial: the tutorial's last 3.")]
     public string Split { get; set; } = "unseen";
 
-    /// <summary><see cref="Split"/> parsed; valid after <see cref="Validate"/> succeeded.</summary>
-    public FaceSplitKind SplitKind => string.Equals(Split.Trim(), "tutorial", StringComparison.OrdinalIgnoreCase) ? FaceSplitKind.Tutorial : FaceSplitKind.Unseen;
-
-    /// <summary>Training subjects held out (subject-disjoint) for model selection and threshold calibration.</summary>
-    [CommandOption("--validation-subjects <N>")]
-    [Description("Training subjects held out as validation (the last ones before the test subjects): they pick the best epoch and calibrate the threshold. Default 4.")]
-    [DefaultValue(4)]
+    /// <summary>Training subjects held out (subject-disjoint) to pick the best epoch and calibrate the threshold.</summary>
+    [CommandOption("--validation-subjects <N>"), DefaultValue(4), Description("Subjects just before the test ones held out as validation (best epoch, threshold).")]
     public int ValidationSubjects { get; set; } = 4;
 
-    /// <summary>The encoder; <see cref="EncoderChoice.Conv4"/> by default, <see cref="EncoderChoice.FaceNet"/> is the tutorial's.</summary>
-    [CommandOption("--encoder <ENCODER>")]
-    [Description("conv4 (default): four Conv-BN-ReLU-MaxPool blocks (Conv4Encoder), the CPU default; " +
-                 "facenet: the tutorial's FaceSimilarityNet (3 un-pooled conv layers and an 80,000-wide fully connected layer at 100x100); " +
-                 "smallcnn: the one-shot tutorial's SmallCnn (two 5x5 conv layers with pooling, three Linear layers).")]
-    [DefaultValue(EncoderChoice.Conv4)]
+    /// <summary>The encoder.</summary>
+    [CommandOption("--encoder <ENCODER>"), DefaultValue(EncoderChoice.Conv4), Description("conv4 (CPU default), facenet (the tutorial's FaceSimilarityNet) or smallcnn.")]
     public EncoderChoice Encoder { get; set; } = EncoderChoice.Conv4;
 
-    /// <summary>The training loss; <see cref="LossChoice.Triplet"/> by default, <see cref="LossChoice.Contrastive"/> is the tutorial's.</summary>
-    [CommandOption("--loss <LOSS>")]
-    [Description("triplet (default): batch-hard triplet loss on P x K batches, L2-normalised embeddings; " +
-                 "prototypical: 1-shot prototypical loss on P x K batches, a rehearsal of the 1-shot test; contrastive: the tutorial's loss on random pairs.")]
-    [DefaultValue(LossChoice.Triplet)]
+    /// <summary>The training loss.</summary>
+    [CommandOption("--loss <LOSS>"), DefaultValue(LossChoice.Triplet),
+     Description("triplet (default, batch-hard), cosface, arcface, subcenterarcface, proxyanchor, multisimilarity, supcon, prototypical on P x K batches; contrastive (the tutorial's) on random pairs.")]
     public LossChoice Loss { get; set; } = LossChoice.Triplet;
 
-    /// <summary>Network input size, "N" (square) or "WxH"; null = the encoder's default.</summary>
-    [CommandOption("--image-size <SIZE>")]
-    [Description("Input size: N (square) or WIDTHxHEIGHT. Default: 48x56 for conv4 (the AT&T aspect, 92x112 halved), " +
-                 "100 (100x100, the tutorial's) for facenet; generated faces: 48x56 and 56.")]
+    /// <summary>Network input size, "N" or "WxH"; null = the encoder's default.</summary>
+    [CommandOption("--image-size <SIZE>"), Description("N or WIDTHxHEIGHT. Default 48x56 (conv4, smallcnn), 100 for facenet (56 on generated faces).")]
     public string? ImageSize { get; set; }
 
     /// <summary>Embedding size D; null = the encoder's default.</summary>
-    [CommandOption("--embedding-size <D>")]
-    [Description("Embedding size: the output of a final Linear layer; 0 with conv4: no Linear layer, the flattened feature map. Default: 0 for conv4 (576 values at 48x56), 128 for smallcnn, 32 for facenet (the tutorial uses 5).")]
+    [CommandOption("--embedding-size <D>"), Description("Output of a final Linear layer; 0 with conv4: the flattened feature map. Default: conv4 0 (576 values at 48x56), smallcnn 128, facenet 32.")]
     public int? EmbeddingSize { get; set; }
 
-    /// <summary>Random pairs (half same, half different) per epoch, for the contrastive loss.</summary>
-    [CommandOption("--pairs-per-epoch <N>")]
-    [Description("Contrastive loss: random training pairs per epoch, half same and half different, fresh each epoch. Default: 1920 real, 1280 generated.")]
+    /// <summary>Contrastive loss: random pairs per epoch.</summary>
+    [CommandOption("--pairs-per-epoch <N>"), Description("Contrastive loss: random pairs per epoch, half same. Default 1920 real, 1280 generated.")]
     public int? PairsPerEpoch { get; set; }
 
-    /// <summary>Pairs per batch, for the contrastive loss.</summary>
-    [CommandOption("--batch-size <N>")]
-    [Description("Contrastive loss: pairs per batch (the tutorial's 64).")]
-    [DefaultValue(64)]
+    /// <summary>Contrastive loss: pairs per batch.</summary>
+    [CommandOption("--batch-size <N>"), DefaultValue(64), Description("Contrastive loss: pairs per batch.")]
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>P: subjects per batch, for the prototypical and triplet losses.</summary>
-    [CommandOption("--subjects-per-batch <P>")]
-    [Description("Prototypical / triplet loss: subjects per batch (P, at most the training subjects). Default 16.")]
-    [DefaultValue(16)]
+    /// <summary>P: subjects per batch.</summary>
+    [CommandOption("--subjects-per-batch <P>"), DefaultValue(16), Description("P x K losses: subjects per batch.")]
     public int SubjectsPerBatch { get; set; } = 16;
 
-    /// <summary>K: images per subject in a batch, for the prototypical and triplet losses.</summary>
-    [CommandOption("--images-per-subject <K>")]
-    [Description("Prototypical / triplet loss: images of each subject per batch (K; prototypical: 1 support + K-1 queries). Default 5.")]
-    [DefaultValue(5)]
+    /// <summary>K: images per subject in a batch.</summary>
+    [CommandOption("--images-per-subject <K>"), DefaultValue(5), Description("P x K losses: images of each subject per batch.")]
     public int ImagesPerSubject { get; set; } = 5;
 
     /// <summary>P x K batches per epoch; null = the default for the data.</summary>
-    [CommandOption("--batches-per-epoch <N>")]
-    [Description("Prototypical / triplet loss: P x K batches per epoch. Default: 20 real, 10 generated.")]
+    [CommandOption("--batches-per-epoch <N>"), Description("P x K losses: batches per epoch. Default 20 real, 10 generated.")]
     public int? BatchesPerEpoch { get; set; }
 
-    /// <summary>Adam learning rate; null = 5e-4 for the contrastive loss (the tutorial's), 1e-3 otherwise.</summary>
-    [CommandOption("--learning-rate <LR>")]
-    [Description("Adam learning rate. Default: 5e-4 (the tutorial's) with the contrastive loss, constant; 1e-3 with cosine decay otherwise.")]
+    /// <summary>Adam learning rate; null = the loss's default.</summary>
+    [CommandOption("--learning-rate <LR>"), Description("Adam learning rate. Default 5e-4 constant (contrastive), else 1e-3 with cosine decay.")]
     public double? LearningRate { get; set; }
 
-    /// <summary>Adam (L2) weight decay; null = 0 for the contrastive loss (the tutorial's), 5e-4 otherwise.</summary>
-    [CommandOption("--weight-decay <WD>")]
-    [Description("Adam weight decay (L2). Default: 0 (the tutorial's) with the contrastive loss, 5e-4 otherwise.")]
+    /// <summary>Adam (L2) weight decay; null = the loss's default.</summary>
+    [CommandOption("--weight-decay <WD>"), Description("Adam weight decay. Default 0 (contrastive), else 5e-4.")]
     public double? WeightDecay { get; set; }
 
-    /// <summary>Contrastive or triplet margin; null = 2 for contrastive (the tutorial's), 0.5 for triplet.</summary>
-    [CommandOption("--margin <M>")]
-    [Description("Contrastive margin (default 2, the tutorial's) or triplet margin (default 0.5, on L2-normalised embeddings).")]
+    /// <summary>The loss's margin; null = its default.</summary>
+    [CommandOption("--margin <M>"), Description("Margin: contrastive 2, triplet 0.5, cosface 0.35, arcface 0.3, proxyanchor 0.1.")]
     public double? Margin { get; set; }
 
     /// <summary>Turns augmentation off (the tutorial had none).</summary>
-    [CommandOption("--no-augment")]
-    [Description("Train without augmentation, as the tutorial did. By default each training image gets a small random rotation, scale, shift and a horizontal flip.")]
+    [CommandOption("--no-augment"), Description("Train without augmentation (default: rotation, scale, shift, shear, horizontal flip).")]
     public bool NoAugment { get; set; }
 
     /// <summary>One-shot episodes for the headline accuracy.</summary>
-    [CommandOption("--episodes <N>")]
-    [Description("N-way 1-shot episodes on the test subjects: each draws one support image per subject and classifies all the others. Default 1000.")]
-    [DefaultValue(1000)]
+    [CommandOption("--episodes <N>"), DefaultValue(1000), Description("Random N-way 1-shot episodes on the test subjects (the baselines use the same ones).")]
     public int Episodes { get; set; } = 1000;
 
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        var common = base.Validate();
-        if (!common.Successful)
-        {
-            return common;
-        }
-
-        if (Split?.Trim().ToUpperInvariant() is not ("UNSEEN" or "TUTORIAL"))
-        {
-            return ValidationResult.Error($"--split must be 'unseen' or 'tutorial' (got '{Split}').");
-        }
-
-        foreach (var check in new[]
-        {
-            RequirePositive(ValidationSubjects, "--validation-subjects"),
-            RequirePositive(PairsPerEpoch, "--pairs-per-epoch"),
-            RequirePositive(BatchSize, "--batch-size"),
-            RequirePositive(BatchesPerEpoch, "--batches-per-epoch"),
-            RequirePositive(Episodes, "--episodes"),
-        })
-        {
-            if (!check.Successful)
-            {
-                return check;
-            }
-        }
-
-        if (ImageSize is not null)
-        {
-            if (ParseImageSize(ImageSize) is not { } size || size.Width is < 8 or > 512 || size.Height is < 8 or > 512)
-            {
-                return ValidationResult.Error($"--image-size must be between 8 and 512, as N or WIDTHxHEIGHT (got '{ImageSize}').");
-            }
-
-            if (Encoder != EncoderChoice.FaceNet && (size.Width < 16 || size.Height < 16))
-            {
-                return ValidationResult.Error($"--image-size must be at least 16x16 for conv4 and smallcnn, which pool the image (got '{ImageSize}').");
-            }
-        }
-
-        if (EmbeddingSize is < 0 || (EmbeddingSize == 0 && Encoder != EncoderChoice.Conv4))
-        {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture,
-                $"--embedding-size must be at least 1, or 0 (no projection) with conv4 (got {EmbeddingSize})."));
-        }
-
-        if (SubjectsPerBatch < 2 || ImagesPerSubject < 2)
-        {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture,
-                $"--subjects-per-batch and --images-per-subject must be at least 2 (got {SubjectsPerBatch} and {ImagesPerSubject})."));
-        }
-
-        if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)))
-        {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--learning-rate must be positive (got {lr})."));
-        }
-
-        if (WeightDecay is double wd && !(wd >= 0 && double.IsFinite(wd)))
-        {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--weight-decay must be 0 or more (got {wd})."));
-        }
-
-        if (Margin is double m && !(m > 0 && double.IsFinite(m)))
-        {
-            return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--margin must be positive (got {m})."));
-        }
-
-        return ValidationResult.Success();
+        var size = ImageSize is null ? null : ParseImageSize(ImageSize);
+        string? error = base.Validate() is { Successful: false } common ? common.Message
+            : Split?.Trim().ToUpperInvariant() is not ("UNSEEN" or "TUTORIAL") ? $"--split must be 'unseen' or 'tutorial' (got '{Split}')."
+            : new[] { RequirePositive(ValidationSubjects, "--validation-subjects"), RequirePositive(PairsPerEpoch, "--pairs-per-epoch"), RequirePositive(BatchSize, "--batch-size"),
+                      RequirePositive(BatchesPerEpoch, "--batches-per-epoch"), RequirePositive(Episodes, "--episodes") }.FirstOrDefault(r => !r.Successful)?.Message
+            ?? (ImageSize is not null && (size is not { } s || s.Width is < 8 or > 512 || s.Height is < 8 or > 512) ? $"--image-size must be between 8 and 512, as N or WIDTHxHEIGHT (got '{ImageSize}')."
+            : size is { } t && Encoder != EncoderChoice.FaceNet && (t.Width < 16 || t.Height < 16) ? $"--image-size must be at least 16x16 for conv4 and smallcnn, which pool the image (got '{ImageSize}')."
+            : EmbeddingSize is < 0 || (EmbeddingSize == 0 && Encoder != EncoderChoice.Conv4) ? $"--embedding-size must be at least 1, or 0 (no projection) with conv4 (got {EmbeddingSize})."
+            : SubjectsPerBatch < 2 || ImagesPerSubject < 2 ? $"--subjects-per-batch and --images-per-subject must be at least 2 (got {SubjectsPerBatch} and {ImagesPerSubject})."
+            : LearningRate is double lr && !(lr > 0 && double.IsFinite(lr)) ? $"--learning-rate must be positive (got {lr})."
+            : WeightDecay is double wd && !(wd >= 0 && double.IsFinite(wd)) ? $"--weight-decay must be 0 or more (got {wd})."
+            : Margin is double m && !(m > 0 && double.IsFinite(m)) ? $"--margin must be positive (got {m})." : null);
+        return error is null ? ValidationResult.Success() : ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"{error}"));
     }
 
     /// <summary>"56" → (56, 56), "48x56" → (48, 56) as (width, height); null when malformed.</summary>
@@ -187,39 +101,41 @@ public sealed class FaceSimilaritySettings : SampleSettings
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Trim().ToUpperInvariant().Split('X');
-        if (parts.Length is < 1 or > 2 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-        {
-            return null;
-        }
-
-        int width = int.Parse(parts[0], CultureInfo.InvariantCulture);
-        int height = parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : width;
-        return (width, height);
+        var numbers = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : -1).ToArray();
+        return parts.Length is < 1 or > 2 || numbers.Any(n => n < 0) ? null : (numbers[0], numbers[^1]);
     }
 }
 
 /// <summary>The encoders the sample can train.</summary>
 public enum EncoderChoice
 {
-    /// <summary><see cref="Siamese.Net.Encoders.Conv4Encoder"/> (the flattened feature map unless an embedding size is given): the CPU default.</summary>
+    /// <summary><see cref="Siamese.Net.Encoders.Conv4Encoder"/>: the CPU default.</summary>
     Conv4,
-
     /// <summary><see cref="Siamese.Net.Encoders.FaceSimilarityNet"/>: the tutorial's network.</summary>
     FaceNet,
-
-    /// <summary><see cref="Siamese.Net.Encoders.SmallCnn"/>: two 5x5 conv layers with pooling and three Linear layers.</summary>
+    /// <summary><see cref="Siamese.Net.Encoders.SmallCnn"/>.</summary>
     SmallCnn,
 }
 
-/// <summary>The training losses the sample offers.</summary>
+/// <summary>The training losses the sample offers (all but contrastive train on P x K batches of subject labels).</summary>
 public enum LossChoice
 {
-    /// <summary>Prototypical loss (1-shot prototypes) on P x K batches.</summary>
-    Prototypical,
-
-    /// <summary>Batch-hard triplet loss on P x K batches, L2-normalised embeddings: the default.</summary>
+    /// <summary><see cref="Siamese.Net.Losses.CosFaceLoss"/> (additive cosine margin).</summary>
+    CosFace,
+    /// <summary><see cref="Siamese.Net.Losses.ArcFaceLoss"/> (additive angular margin).</summary>
+    ArcFace,
+    /// <summary><see cref="Siamese.Net.Losses.SubCenterArcFaceLoss"/> (3 sub-centres per subject).</summary>
+    SubCenterArcFace,
+    /// <summary><see cref="Siamese.Net.Losses.ProxyAnchorLoss"/>.</summary>
+    ProxyAnchor,
+    /// <summary><see cref="Siamese.Net.Losses.MultiSimilarityLoss"/>.</summary>
+    MultiSimilarity,
+    /// <summary><see cref="Siamese.Net.Losses.SupervisedContrastiveLoss"/>.</summary>
+    SupCon,
+    /// <summary>Batch-hard <see cref="Siamese.Net.Losses.TripletMarginLoss"/> on L2-normalised embeddings: the default.</summary>
     Triplet,
-
-    /// <summary>Contrastive loss on balanced random pairs: the tutorial's.</summary>
+    /// <summary>1-shot <see cref="Siamese.Net.Losses.PrototypicalLoss"/>.</summary>
+    Prototypical,
+    /// <summary><see cref="Siamese.Net.Losses.ContrastiveLoss"/> on balanced random pairs: the tutorial's.</summary>
     Contrastive,
 }

@@ -5,6 +5,7 @@ using Siamese.Net.Data;
 using Siamese.Net.Encoders;
 using Siamese.Net.Inference;
 using Siamese.Net.Samples.Common.Cli;
+using Siamese.Net.Samples.Common.Data;
 using Siamese.Net.Samples.Common.Synthetic;
 using Spectre.Console.Testing;
 
@@ -30,12 +31,11 @@ public sealed class FaceSimilaritySampleTests
         code.Should().Be(ExitCodes.Success, console.Output);
         var lines = ResultLines(console.Output);
         console.Output.Should().Contain("train s1-s2 (2 subjects), validation s3-s4 (2 subjects)").And.Contain("s5-s14 (10 subjects)")
-            .And.Contain("Conv4Encoder 16x20").And.Contain("batch-hard triplet loss");
+            .And.Contain("Conv4Encoder 16x20").And.Contain("eigenfaces 1-NN");
         ExpectOutputs(output, lines);
 
         // The saved classifier is the deliverable: it loads into a fresh network and knows the ten test subjects.
-        using var network = new SiameseNetwork(new Conv4Encoder(new EncoderOptions { InputHeight = 20, InputWidth = 16, EmbeddingSize = 8, NormalizeEmbeddings = true }));
-        using var loaded = OneShotClassifier.Load(Path.Combine(output, FaceSimilarityCommand.ClassifierFileName), network);
+        using var loaded = OneShotClassifier.Load(Path.Combine(output, FaceSimilarityCommand.ClassifierFileName));
         loaded.Classes.Should().HaveCount(10).And.Contain("s5").And.Contain("s14");
         loaded.Threshold.Should().NotBeNull();
         loaded.Predict(Path.Combine(data, "s5", "1.pgm")).Label.Should().Be("s5", "its own support image is at distance zero");
@@ -87,7 +87,7 @@ public sealed class FaceSimilaritySampleTests
         recipe.Epochs.Should().Be(epochs);
         recipe.LearningRate.Should().Be(lr);
         recipe.WeightDecay.Should().Be(wd);
-        recipe.Cosine.Should().Be(cosine);
+        recipe.Pairs.Should().Be(!cosine);
     }
 
     [Fact]
@@ -99,9 +99,47 @@ public sealed class FaceSimilaritySampleTests
         recipe.Margin.Should().Be(2);
         recipe.LearningRate.Should().Be(5e-4);
         recipe.WeightDecay.Should().Be(0);
-        recipe.Cosine.Should().BeFalse();
+        recipe.Pairs.Should().BeTrue("constant learning rate, pairs");
         recipe.BatchSize.Should().Be(64);
         FaceSimilarityCommand.Preprocessing(recipe).Mean.Should().BeNull("the tutorial's input is ToTensor only");
+    }
+
+    [Theory]
+    [InlineData(LossChoice.CosFace, "CosFace loss (margin 0.35)")]
+    [InlineData(LossChoice.ArcFace, "ArcFace loss (margin 0.3)")]
+    [InlineData(LossChoice.SubCenterArcFace, "SubCenterArcFace loss (margin 0.3)")]
+    [InlineData(LossChoice.ProxyAnchor, "ProxyAnchor loss (margin 0.1)")]
+    [InlineData(LossChoice.MultiSimilarity, "MultiSimilarity loss")]
+    [InlineData(LossChoice.SupCon, "SupCon loss")]
+    [InlineData(LossChoice.Prototypical, "1-shot prototypical loss")]
+    [InlineData(LossChoice.Triplet, "batch-hard triplet loss (margin 0.5)")]
+    public void Every_loss_choice_trains_on_P_x_K_batches_and_ends_with_the_result_lines(LossChoice loss, string described)
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("faces");
+        FaceDatasetGenerator.Generate(data, new FaceDatasetOptions { Subjects = 14, ImagesPerSubject = 4, Seed = 3 });
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+
+        int code = SampleHost.Run<FaceSimilarityCommand>(
+            ["--data", data, "--output", temp.Sub("out"), "--loss", loss.ToString().ToLowerInvariant(), "--epochs", "1", "--image-size", "16x20", "--embedding-size", "8",
+             "--subjects-per-batch", "2", "--images-per-subject", "3", "--batches-per-epoch", "2", "--validation-subjects", "2", "--episodes", "20"],
+            "FaceSimilarity", "test", console);
+
+        code.Should().Be(ExitCodes.Success, console.Output);
+        console.Output.Should().Contain(described);
+        ResultLines(console.Output);
+    }
+
+    [Fact]
+    public void A_classification_loss_has_its_weight_rows_per_training_subject()
+    {
+        var recipe = FaceRecipe.From(new FaceSimilaritySettings { Loss = LossChoice.SubCenterArcFace }, embedded: false);
+        using var loss = (Siamese.Net.Losses.ProxyLoss)recipe.CreateLoss(classes: 26, embeddingSize: 64);
+
+        loss.Classes.Should().Be(26);
+        loss.WeightsPerClass.Should().Be(3);
+        loss.Weight.shape.Should().Equal(78, 64);
     }
 
     [Theory]
@@ -113,20 +151,22 @@ public sealed class FaceSimilaritySampleTests
 
     private static string[] ResultLines(string output)
     {
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[^3..].Select(l => l.Split('=')[0]).Should().Equal("RESULT eer", "RESULT auc", "RESULT accuracy_10way_1shot");
-        foreach (string line in lines[^3..])
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).ToArray();
+        lines.Select(l => l.Split('=')[0]).Should().Equal(
+            "RESULT baseline_raw_pixel_accuracy_10way_1shot", "RESULT baseline_raw_pixel_eer", "RESULT baseline_pca_accuracy_10way_1shot", "RESULT baseline_pca_eer",
+            "RESULT eer", "RESULT auc", "RESULT accuracy_10way_1shot");
+        output.TrimEnd().Split('\n')[^3..].Should().Equal(lines[^3..], "CI reads the three headline lines last");
+        foreach (string line in lines)
         {
-            double value = double.Parse(line.Split('=')[1], CultureInfo.InvariantCulture);
-            value.Should().BeInRange(0, 1);
+            double.Parse(line.Split('=')[1], CultureInfo.InvariantCulture).Should().BeInRange(0, 1);
         }
 
-        return lines[^3..];
+        return lines;
     }
 
     private static void ExpectOutputs(string output, string[] resultLines)
     {
-        foreach (string file in new[] { "loss.png", "roc.png", "distances.png", FaceSimilarityCommand.PairGridFileName, "results.txt", FaceSimilarityCommand.ClassifierFileName })
+        foreach (string file in new[] { "loss.png", "roc.png", "distances.png", "pairs.png", "results.txt", FaceSimilarityCommand.ClassifierFileName, "face-similarity.siamese-onnx" })
         {
             new FileInfo(Path.Combine(output, file)).Length.Should().BeGreaterThan(0, file);
         }
@@ -141,29 +181,16 @@ public sealed class FaceSimilaritySampleTests
         var images = names.SelectMany((_, c) => Enumerable.Range(1, 10).Select(k => new LabelledImage($"/att/{names[c]}/{k}.pgm", c))).ToArray();
         var faces = ImageFolderDataset.FromImages("/att", names, images);
 
-        var unseen = FaceSplit.Create(faces, FaceSplitKind.Unseen, validationSubjects: 5);
+        var unseen = OrderedClassSplit.Create(faces, testCount: 10, validationCount: 5);
         unseen.Test.ClassNames.Should().Equal(Enumerable.Range(31, 10).Select(n => $"s{n}"));
         unseen.Validation.ClassNames.Should().Equal(Enumerable.Range(26, 5).Select(n => $"s{n}"));
         unseen.Train.ClassNames.Should().Equal(Enumerable.Range(1, 25).Select(n => $"s{n}"));
         unseen.Test.Images.Should().HaveCount(100).And.OnlyContain(i => i.Path.StartsWith("/att/s3", StringComparison.Ordinal) || i.Path.StartsWith("/att/s40/", StringComparison.Ordinal));
 
-        var tutorial = FaceSplit.Create(faces, FaceSplitKind.Tutorial, validationSubjects: 5);
+        var tutorial = OrderedClassSplit.Create(faces, testCount: 3, validationCount: 5);
         tutorial.Test.ClassNames.Should().Equal("s38", "s39", "s40");
         tutorial.Validation.ClassNames.Should().Equal("s33", "s34", "s35", "s36", "s37");
         tutorial.Train.ClassCount.Should().Be(32);
-    }
-
-    [Fact]
-    public void Validation_pairs_are_every_same_pair_and_as_many_different_ones()
-    {
-        var names = new[] { "s1", "s2", "s3" };
-        var images = names.SelectMany((_, c) => Enumerable.Range(1, 4).Select(k => new LabelledImage($"/f/{names[c]}/{k}.pgm", c))).ToArray();
-        var pairs = FaceSimilarityCommand.BalancedValidationPairs(ImageFolderDataset.FromImages("/f", names, images), seed: 1);
-
-        pairs.Count(p => p.Label == PairLabel.Same).Should().Be(3 * 6);
-        pairs.Count(p => p.Label == PairLabel.Different).Should().Be(18);
-        pairs.Where(p => p.Label == PairLabel.Different).Should().OnlyContain(p => Path.GetDirectoryName(p.First) != Path.GetDirectoryName(p.Second));
-        pairs.Should().OnlyHaveUniqueItems();
     }
 
     [Theory]
