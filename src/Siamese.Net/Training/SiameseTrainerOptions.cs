@@ -91,6 +91,15 @@ public sealed record SiameseTrainerOptions
     /// </summary>
     public bool VerifyImages { get; init; } = true;
 
+    /// <summary>
+    /// The number formats to train in: <see cref="TrainingPrecision.Float32"/> (the default) or
+    /// <see cref="TrainingPrecision.MixedBFloat16"/> (float32 master weights and optimizer state, bfloat16 forward and
+    /// backward; about 1.8x faster on CPUs with native bfloat16, see <see cref="TrainingPrecision.MixedBFloat16"/>).
+    /// <see cref="TrainingPrecision.Auto"/> picks mixed precision only where <see cref="Native.TorchRuntime.CpuHasBFloat16"/>.
+    /// Checkpoints hold float32 weights either way.
+    /// </summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
+
     /// <summary>Code run at the trainer's hooks, in this order (see <see cref="ITrainerCallback"/>). Default none.</summary>
     public IReadOnlyList<ITrainerCallback> Callbacks { get; init; } = [];
 
@@ -152,6 +161,7 @@ public sealed record SiameseTrainerOptions
 
         AtLeast(LogEverySteps, 1, nameof(LogEverySteps));
         AtLeast(NoActiveTuplesWarningSteps, 1, nameof(NoActiveTuplesWarningSteps));
+        ArgumentNullException.ThrowIfNull(Precision, nameof(Precision));
         ArgumentNullException.ThrowIfNull(Callbacks, nameof(Callbacks));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Callbacks.Count; i++)

@@ -42,6 +42,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly OptimizerHelper _optimizer;
     private readonly LRScheduler? _scheduler;
     private readonly Stopwatch _trainingClock = new();
+    private readonly MixedPrecisionNetwork? _mixed;
 
     private readonly List<EpochRecord> _history = [];
     private readonly List<double?> _schedulerSteps = [];
@@ -75,9 +76,7 @@ internal sealed class TrainingRun : IDisposable
     {
         _options = options;
         _logger = logger;
-        _network = network;
         _loss = loss;
-        _modules = [network, loss];
         _training = training;
         _validation = validation;
         _monitor = options.EffectiveMonitor(validation is not null);
@@ -87,13 +86,17 @@ internal sealed class TrainingRun : IDisposable
         _cancellationToken = cancellationToken;
         _device = options.Device ?? CPU;
 
-        foreach (var module in _modules)
-        {
-            module.to(_device);
-        }
+        network.to(_device);
+        loss.to(_device);
+
+        // [mixed precision, call point 1 of 4] The trainer trains a wrapper that holds the float32 masters in place of
+        // the network (see MixedPrecisionNetwork): parameters, checkpoints and snapshots below see the masters.
+        _mixed = options.Precision.Wrap(network);
+        _network = _mixed ?? network;
+        _modules = [_network, loss];
 
         // Parameters are taken after the move: the optimizer must hold the tensors that live on the device.
-        var networkParameters = network.parameters().Where(p => p.requires_grad).ToList();
+        var networkParameters = _network.parameters().Where(p => p.requires_grad).ToList();
         var lossParameters = loss.parameters().Where(p => p.requires_grad).ToList();
         _parameters = [.. networkParameters, .. lossParameters];
         if (_parameters.Count == 0)
@@ -250,6 +253,8 @@ internal sealed class TrainingRun : IDisposable
     {
         _optimizer.Dispose();
         DisposeBest();
+        // [mixed precision, call point 4 of 4] the caller's network back to float32, holding the masters.
+        _mixed?.Dispose();
     }
 
     /// <summary>A seed for each epoch, so that an epoch's randomness does not depend on what ran before it.</summary>
@@ -410,6 +415,8 @@ internal sealed class TrainingRun : IDisposable
         }
 
         loss.backward();
+        // [mixed precision, call point 2 of 4] bfloat16 gradients into the float32 masters, before clipping and checks.
+        _mixed?.CopyGradientsToMasters();
         var gradientNorm = GradientNorm();
         if (_options.GradientClipNorm is { } maxNorm && gradientNorm is not null)
         {
@@ -417,6 +424,8 @@ internal sealed class TrainingRun : IDisposable
         }
 
         _optimizer.step();
+        // [mixed precision, call point 3 of 4] the updated masters rounded into the bfloat16 working weights.
+        _mixed?.RefreshWorkingWeights();
 
         using (no_grad())
         {
@@ -665,7 +674,7 @@ internal sealed class TrainingRun : IDisposable
         Finished = _stoppedEarly || _epoch >= _options.Epochs,
         StoppedEarly = _stoppedEarly,
         SavedAt = DateTimeOffset.UtcNow,
-        ModuleTypes = _modules.Select(m => m.GetType().FullName!).ToArray(),
+        ModuleTypes = _modules.Select(MixedPrecisionNetwork.CheckpointTypeName).ToArray(),
         CallbackStates = CallbackStates(),
         SchedulerSteps = [.. _schedulerSteps],
         EvaluationsWithoutImprovement = _evaluationsWithoutImprovement,
