@@ -94,6 +94,7 @@ public sealed class FaceSimilarityCommand : Command<FaceSimilaritySettings>
             Monitor = recipe.Loss == LossChoice.Contrastive ? MetricKeys.ValidationRocAuc : MetricKeys.ValidationLoss,
             KeepBest = true,
             LogEverySteps = 5,
+            Precision = settings.Precision == "mixed" ? TrainingPrecision.MixedBFloat16 : TrainingPrecision.Float32,
         }, new ConsoleTrainerLogger(_console));
 
         _console.MarkupLine($"[bold]Training:[/] {Markup.Escape(recipe.Describe())}, augmentation {(augmentation is null ? "off" : "on")}");

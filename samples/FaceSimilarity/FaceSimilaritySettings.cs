@@ -104,6 +104,12 @@ public sealed class FaceSimilaritySettings : SampleSettings
     [Description("Train without augmentation, as the tutorial did. By default each training image gets a small random rotation, scale, shift and a horizontal flip.")]
     public bool NoAugment { get; set; }
 
+    /// <summary>The number formats to train in: float32 or mixed (bfloat16 compute, float32 master weights).</summary>
+    [CommandOption("--precision <PRECISION>")]
+    [Description("float32 (default) or mixed: bfloat16 forward and backward with float32 master weights and optimizer state (TrainingPrecision.MixedBFloat16; fast on CPUs with AVX512-BF16 or AMX).")]
+    [DefaultValue("float32")]
+    public string Precision { get; set; } = "float32";
+
     /// <summary>One-shot episodes for the headline accuracy.</summary>
     [CommandOption("--episodes <N>")]
     [Description("N-way 1-shot episodes on the test subjects: each draws one support image per subject and classifies all the others. Default 1000.")]
@@ -117,6 +123,11 @@ public sealed class FaceSimilaritySettings : SampleSettings
         if (!common.Successful)
         {
             return common;
+        }
+
+        if (Precision is not ("float32" or "mixed"))
+        {
+            return ValidationResult.Error($"--precision must be 'float32' or 'mixed' (got '{Precision}').");
         }
 
         if (Split?.Trim().ToUpperInvariant() is not ("UNSEEN" or "TUTORIAL"))
