@@ -1,3 +1,5 @@
+using Siamese.Net.Distances;
+using Siamese.Net.Evaluation;
 using Siamese.Net.Losses;
 using Siamese.Net.Native;
 using Siamese.Net.Tests.TestSupport;
@@ -193,6 +195,18 @@ public sealed class MixedPrecisionTests
         // The negative control: weights kept in bfloat16 (no master) do not move at all.
         using var halfWeights = new SiameseNetwork(OnesNet()).SetPrecision(NetworkPrecision.BFloat16);
         MaxChange(halfWeights, TrainingPrecision.Float32, "encoder.conv.weight").Should().Be(0);
+    }
+
+    [BFloat16Fact]
+    public void Validation_in_mixed_precision_scores_with_the_SiameseNetwork_s_own_distance()
+    {
+        using var network = new SiameseNetwork(TinyConvNet(), new DotProductSimilarity());
+        using var loss = new ContrastiveLoss();
+        var options = new SiameseTrainerOptions { Epochs = 1, Precision = TrainingPrecision.MixedBFloat16, KeepBest = false };
+
+        var result = new SiameseTrainer(options).Fit(network, loss, new SyntheticPairSource(Classes, batches: 2), new SyntheticPairSource(Classes, batches: 1, seed: 99));
+
+        result.History[^1].Validation!.ThresholdKind.Should().Be(ScoreKind.Similarity, "the network's dot-product similarity, not the loss's Euclidean distance");
     }
 
     [Fact]
