@@ -16,13 +16,13 @@ images="${OMNIGLOT_BACKGROUND:-$root/../shared/datasets/omniglot/images_backgrou
 
 [ -f "$data/meta.json" ] || "$python" "$root/benchmarks/pytorch/omniglot_time_to_accuracy.py" prepare "$data" --root "$images"
 dotnet build "$root/benchmarks/Siamese.Net.Benchmarks" -c Release -v quiet -nologo >/dev/null
-ours="$(OMP_NUM_THREADS="$threads" dotnet "$root/benchmarks/Siamese.Net.Benchmarks/bin/Release/net10.0/Siamese.Net.Benchmarks.dll" omniglot-tta "$data" "$minutes" "$every" "$threads" "$precision" | tee /dev/stderr | grep '^result ' | cut -d' ' -f2-)"
-theirs="$(OMP_NUM_THREADS="$threads" "$python" "$root/benchmarks/pytorch/omniglot_time_to_accuracy.py" train "$data" --minutes "$minutes" --eval-every "$every" --threads "$threads" | tee /dev/stderr | grep '^result ' | cut -d' ' -f2-)"
+ours="$(OMP_NUM_THREADS="$threads" dotnet "$root/benchmarks/Siamese.Net.Benchmarks/bin/Release/net10.0/Siamese.Net.Benchmarks.dll" omniglot-tta "$data" "$minutes" "$every" "$threads" "$precision" | tee -a /dev/stderr | grep '^result ' | cut -d' ' -f2-)"
+theirs="$(OMP_NUM_THREADS="$threads" "$python" "$root/benchmarks/pytorch/omniglot_time_to_accuracy.py" train "$data" --minutes "$minutes" --eval-every "$every" --threads "$threads" | tee -a /dev/stderr | grep '^result ' | cut -d' ' -f2-)"
 
 "$python" - "$ours" "$theirs" <<'EOF'
 import json, sys
 ours, theirs = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(f"| level | Siamese.Net ({ours['precision']}) s | PyTorch {'fp32'} s | ratio |\n|---|---|---|---|")
+print(f"| level | Siamese.Net ({ours['precision']}) s | PyTorch fp32 s | ratio |\n|---|---|---|---|")
 for level in ("0.85", "0.9", "0.93"):
     a, b = ours["reached"].get(level), theirs["reached"].get(level)
     fa = f"{a['train_seconds']:.0f} (ep {a['episode']})" if a else "not reached"
