@@ -6,6 +6,8 @@ using Siamese.Net.Benchmarks.Training;
 return args.FirstOrDefault() switch
 {
     "signet-step" => SigNetStepCommand.Run(args.Skip(1).ToArray()),
+    "omniglot-tta" => OmniglotTimeToAccuracyCommand.Run(args.Skip(1).ToArray()),
+    "mixed-step" => MixedPrecisionStepCommand.Run(args.Skip(1).ToArray()),
     "rss" => RssCommand.Run(args.Skip(1).ToArray()),
     "bf16-accuracy" => Siamese.Net.Benchmarks.SideBySide.BFloat16AccuracyCommand.Run(args.Skip(1).ToArray()),
     "workloads" => Siamese.Net.Benchmarks.SideBySide.WorkloadsCommand.Run(args.Skip(1).ToArray()),

@@ -76,6 +76,7 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
             Seed = settings.Seed,
             Monitor = MetricKeys.ValidationRocAuc, // the same criterion for every loss: a loss value does not compare across losses
             KeepBest = true,
+            Precision = settings.Precision == "mixed" ? TrainingPrecision.MixedBFloat16 : TrainingPrecision.Float32,
         });
         IBatchSource<ITrainingBatch> training = recipe.Pairs
             ? new BalancedPairSource(split.Train, images, new BatchOptions { BatchSize = recipe.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, recipe.PairsPerEpoch)

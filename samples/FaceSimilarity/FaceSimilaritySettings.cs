@@ -74,6 +74,12 @@ public sealed class FaceSimilaritySettings : SampleSettings
     [CommandOption("--no-augment"), Description("Train without augmentation (default: rotation, scale, shift, shear, horizontal flip).")]
     public bool NoAugment { get; set; }
 
+    /// <summary>The number formats to train in: float32 or mixed (bfloat16 compute, float32 master weights).</summary>
+    [CommandOption("--precision <PRECISION>")]
+    [Description("float32 (default) or mixed: bfloat16 forward and backward with float32 master weights and optimizer state (TrainingPrecision.MixedBFloat16; fast on CPUs with AVX512-BF16 or AMX).")]
+    [DefaultValue("float32")]
+    public string Precision { get; set; } = "float32";
+
     /// <summary>One-shot episodes for the headline accuracy.</summary>
     [CommandOption("--episodes <N>"), DefaultValue(1000), Description("Random N-way 1-shot episodes on the test subjects (the baselines use the same ones).")]
     public int Episodes { get; set; } = 1000;
@@ -83,6 +89,7 @@ public sealed class FaceSimilaritySettings : SampleSettings
     {
         var size = ImageSize is null ? null : ParseImageSize(ImageSize);
         string? error = base.Validate() is { Successful: false } common ? common.Message
+            : Precision is not ("float32" or "mixed") ? $"--precision must be 'float32' or 'mixed' (got '{Precision}')."
             : Split?.Trim().ToUpperInvariant() is not ("UNSEEN" or "TUTORIAL") ? $"--split must be 'unseen' or 'tutorial' (got '{Split}')."
             : new[] { RequirePositive(ValidationSubjects, "--validation-subjects"), RequirePositive(PairsPerEpoch, "--pairs-per-epoch"), RequirePositive(BatchSize, "--batch-size"),
                       RequirePositive(BatchesPerEpoch, "--batches-per-epoch"), RequirePositive(Episodes, "--episodes") }.FirstOrDefault(r => !r.Successful)?.Message

@@ -53,8 +53,9 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor>
     /// so data pipelines, losses, distances, the trainer and the one-shot classifier work unchanged.
     /// </summary>
     /// <remarks>
-    /// Create the optimiser after switching (its state follows the parameters' type). There is no autocast in
-    /// TorchSharp 0.107; this casts weights and activations, without a float32 master copy of the weights.
+    /// This casts weights and activations, without a float32 master copy of the weights: use it for inference. For
+    /// training, leave the network in float32 and use <see cref="Training.TrainingPrecision.MixedBFloat16"/>
+    /// (<see cref="Training.SiameseTrainerOptions.Precision"/>), which keeps float32 masters and optimizer state.
     /// </remarks>
     /// <param name="precision">The format.</param>
     /// <returns>This network.</returns>

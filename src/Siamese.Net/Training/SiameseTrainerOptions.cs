@@ -90,6 +90,14 @@ public sealed record SiameseTrainerOptions
     public bool VerifyImages { get; init; } = true;
 
     /// <summary>
+    /// The number formats to train in: <see cref="TrainingPrecision.Float32"/> (the default) or
+    /// <see cref="TrainingPrecision.MixedBFloat16"/> (float32 master weights and optimizer state, bfloat16 forward and
+    /// backward; about 1.8x faster on CPUs with native bfloat16, see <see cref="TrainingPrecision.MixedBFloat16"/>).
+    /// <see cref="TrainingPrecision.Auto"/> picks mixed precision only where <see cref="Native.TorchRuntime.CpuHasBFloat16"/>.
+    /// Checkpoints hold float32 weights either way.
+    /// </summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
+
     /// Code run at the trainer's hooks, in this order (see <see cref="ITrainerCallback"/>): the built-in
     /// <see cref="EarlyStopping"/>, <see cref="LearningRateScheduler"/>, <see cref="ModelCheckpoint"/> (e.g. for
     /// checkpoints every few steps) or your own. Default none. The trainer adds a <see cref="KeepBestWeights"/> first
@@ -142,6 +150,7 @@ public sealed record SiameseTrainerOptions
 
         AtLeast(LogEverySteps, 1, nameof(LogEverySteps));
         AtLeast(NoActiveTuplesWarningSteps, 1, nameof(NoActiveTuplesWarningSteps));
+        ArgumentNullException.ThrowIfNull(Precision, nameof(Precision));
         ArgumentNullException.ThrowIfNull(Callbacks, nameof(Callbacks));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Callbacks.Count; i++)

@@ -261,7 +261,7 @@ public sealed record TrainingCheckpoint
         for (int i = 0; i < modules.Count; i++)
         {
             var expected = header.ModuleTypes[i];
-            var actual = modules[i].GetType().FullName;
+            var actual = MixedPrecisionNetwork.CheckpointTypeName(modules[i]);
             if (expected != actual)
             {
                 throw new InvalidDataException($"Checkpoint '{path}' module {i} is a {expected}, not a {actual}.");

@@ -34,6 +34,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly List<Parameter> _parameters;
     private readonly OptimizerHelper _optimizer;
     private readonly Stopwatch _trainingClock = new();
+    private readonly MixedPrecisionNetwork? _mixed;
 
     private readonly List<EpochRecord> _history = [];
     private int _epoch;
@@ -63,9 +64,7 @@ internal sealed class TrainingRun : IDisposable
     {
         _options = options;
         _logger = logger;
-        _network = network;
         _loss = loss;
-        _modules = [network, loss];
         _training = training;
         _validation = validation;
         _monitor = options.EffectiveMonitor(validation is not null);
@@ -74,27 +73,40 @@ internal sealed class TrainingRun : IDisposable
         _cancellationToken = cancellationToken;
         _device = options.Device ?? CPU;
 
-        foreach (var module in _modules)
-        {
-            module.to(_device);
-        }
+        network.to(_device);
+        loss.to(_device);
 
-        // Parameters are taken after the move: the optimizer must hold the tensors that live on the device.
-        var networkParameters = network.parameters().Where(p => p.requires_grad).ToList();
-        var lossParameters = loss.parameters().Where(p => p.requires_grad).ToList();
-        _parameters = [.. networkParameters, .. lossParameters];
-        if (_parameters.Count == 0)
-        {
-            throw new ArgumentException("The network and loss have no trainable parameters.");
-        }
+        // [mixed precision, call point 1 of 4] The trainer trains a wrapper that holds the float32 masters in place of
+        // the network (see MixedPrecisionNetwork): parameters, checkpoints and snapshots below see the masters.
+        _mixed = options.Precision.Wrap(network);
+        _network = _mixed ?? network;
+        _modules = [_network, loss];
 
-        _optimizer = options.Optimizer(new TrainableParameters(networkParameters, lossParameters))
-            ?? throw new ArgumentException($"{nameof(SiameseTrainerOptions.Optimizer)} returned null.", nameof(options));
-        _initialLearningRates = _optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
-        _context = new TrainerContext(_network, _loss, _optimizer, options, _monitor, _mode, training.BatchesPerEpoch, _device, logger, EnsureFinite);
-        foreach (var callback in _callbacks)
+        try
         {
-            callback.Setup(_context);
+            // Parameters are taken after the move: the optimizer must hold the tensors that live on the device.
+            var networkParameters = _network.parameters().Where(p => p.requires_grad).ToList();
+            var lossParameters = loss.parameters().Where(p => p.requires_grad).ToList();
+            _parameters = [.. networkParameters, .. lossParameters];
+            if (_parameters.Count == 0)
+            {
+                throw new ArgumentException("The network and loss have no trainable parameters.");
+            }
+
+            _optimizer = options.Optimizer(new TrainableParameters(networkParameters, lossParameters))
+                ?? throw new ArgumentException($"{nameof(SiameseTrainerOptions.Optimizer)} returned null.", nameof(options));
+            _initialLearningRates = _optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+            _context = new TrainerContext(_network, _loss, _optimizer, options, _monitor, _mode, training.BatchesPerEpoch, _device, logger, EnsureFinite);
+            foreach (var callback in _callbacks)
+            {
+                callback.Setup(_context);
+            }
+        }
+        catch
+        {
+            // A failure here (e.g. an optimizer factory that throws) must not leave the caller's network in bfloat16.
+            _mixed?.Dispose();
+            throw;
         }
     }
 
@@ -186,7 +198,13 @@ internal sealed class TrainingRun : IDisposable
         };
     }
 
-    public void Dispose() => _optimizer.Dispose();
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        // [mixed precision, call point 4 of 4] the caller's network back to float32, holding the masters (keep-best
+        // has restored the best weights into them in OnFitEnd, before this).
+        _mixed?.Dispose();
+    }
 
     /// <summary>A seed for each epoch, so that an epoch's randomness does not depend on what ran before it.</summary>
     internal static long EpochSeed(long seed, int epoch)
@@ -324,6 +342,8 @@ internal sealed class TrainingRun : IDisposable
         }
 
         loss.backward();
+        // [mixed precision, call point 2 of 4] bfloat16 gradients into the float32 masters, before clipping and checks.
+        _mixed?.CopyGradientsToMasters();
         var gradientNorm = GradientClipping.GlobalNorm(_parameters);
         if (_options.GradientClipNorm is { } maxNorm && gradientNorm is not null)
         {
@@ -331,6 +351,8 @@ internal sealed class TrainingRun : IDisposable
         }
 
         _optimizer.step();
+        // [mixed precision, call point 3 of 4] the updated masters rounded into the bfloat16 working weights.
+        _mixed?.RefreshWorkingWeights();
 
         using (no_grad())
         {
@@ -482,7 +504,7 @@ internal sealed class TrainingRun : IDisposable
         Finished = _stoppedEarly || _epoch >= _options.Epochs,
         StoppedEarly = _stoppedEarly,
         SavedAt = DateTimeOffset.UtcNow,
-        ModuleTypes = _modules.Select(m => m.GetType().FullName!).ToArray(),
+        ModuleTypes = _modules.Select(MixedPrecisionNetwork.CheckpointTypeName).ToArray(),
         CallbackStates = CallbackStates(),
         PartialLossSum = partialLossSum,
         PartialSamples = partialSamples,

@@ -69,7 +69,7 @@ internal sealed class ValidationPass
     /// <see cref="SiameseNetwork"/>'s own (the one inference uses), else the loss's.
     /// </summary>
     public static IDistance DistanceOf(nn.Module network, MetricLoss loss) =>
-        loss.parameters().Any() ? loss.Distance : Embedder.DistanceOf(network, loss.Distance);
+        loss.parameters().Any() ? loss.Distance : Embedder.DistanceOf(network is MixedPrecisionNetwork mixed ? mixed.Network : network, loss.Distance);
 
     /// <summary>Adds a batch (called under no_grad, in eval mode, inside a dispose scope).</summary>
     public void Add(ITrainingBatch batch, Device device)

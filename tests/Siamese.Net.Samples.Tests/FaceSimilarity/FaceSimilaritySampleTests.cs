@@ -200,6 +200,7 @@ public sealed class FaceSimilaritySampleTests
     [InlineData(new[] { "--encoder", "facenet", "--embedding-size", "0" }, "--embedding-size must be at least 1, or 0 (no projection) with conv4")]
     [InlineData(new[] { "--images-per-subject", "1" }, "--images-per-subject must be at least 2")]
     [InlineData(new[] { "--episodes", "0" }, "--episodes must be at least 1")]
+    [InlineData(new[] { "--precision", "half" }, "--precision must be 'float32' or 'mixed'")]
     public void Bad_options_exit_with_the_usage_code_and_say_why(string[] args, string expected)
     {
         var console = new TestConsole();
