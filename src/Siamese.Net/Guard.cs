@@ -63,7 +63,7 @@ internal static class Guard
 
     /// <summary>An integer of at least <paramref name="min"/>.</summary>
     public static int AtLeast(int value, int min, [CallerArgumentExpression(nameof(value))] string? name = null) =>
-        value >= min ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least {min}.");
+        value >= min ? value : throw new ArgumentOutOfRangeException(name, value, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be at least {min}; got {value}."));
 
     /// <summary>A tensor's shape as "2, 3".</summary>
     public static string Shape(Tensor tensor) => string.Join(", ", tensor.shape);

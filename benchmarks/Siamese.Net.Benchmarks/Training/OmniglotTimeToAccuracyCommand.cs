@@ -32,7 +32,7 @@ internal static class OmniglotTimeToAccuracyCommand
         int evalEvery = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
         int threads = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
         var precision = (args.Length > 4 ? args[4] : "mixed") == "float32" ? TrainingPrecision.Float32 : TrainingPrecision.MixedBFloat16;
-        long seed = args.Length > 5 ? long.Parse(args[5], CultureInfo.InvariantCulture) : 1;
+        int seed = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 1;
         if (2000 % evalEvery != 0)
         {
             throw new ArgumentException($"eval-every must divide 2000 (the learning-rate halving interval); got {evalEvery}.");
@@ -73,14 +73,13 @@ internal static class OmniglotTimeToAccuracyCommand
         {
             Epochs = training.TotalEpisodes / evalEvery,
             Optimizer = KnownOptimizers.Adam(1e-3, weightDecay: 0),
-            Scheduler = KnownSchedulers.Step(2000 / evalEvery, 0.5),
             Precision = precision,
             Monitor = MetricKeys.ValidationNWayAccuracy,
             KeepBest = false,
             VerifyImages = false,
             LogEverySteps = 1000,
             Seed = seed,
-            Callbacks = [timer],
+            Callbacks = [new LearningRateScheduler(KnownSchedulers.Step(2000 / evalEvery, 0.5)), timer],
         };
         new SiameseTrainer(options).Fit(network, loss, training, validation);
         var history = timer.History;

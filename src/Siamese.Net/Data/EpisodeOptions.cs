@@ -30,9 +30,9 @@ public sealed record EpisodeOptions
     /// <exception cref="ArgumentOutOfRangeException">A count is below its minimum (the message names it and its value).</exception>
     public void Validate()
     {
-        OptionGuard.AtLeast(Ways, 2, nameof(Ways));
-        OptionGuard.AtLeast(Shots, 1, nameof(Shots));
-        OptionGuard.AtLeast(QueriesPerClass, 1, nameof(QueriesPerClass));
-        OptionGuard.AtLeast(EpisodesPerEpoch, 1, nameof(EpisodesPerEpoch));
+        Guard.AtLeast(Ways, 2, nameof(Ways));
+        Guard.AtLeast(Shots, 1, nameof(Shots));
+        Guard.AtLeast(QueriesPerClass, 1, nameof(QueriesPerClass));
+        Guard.AtLeast(EpisodesPerEpoch, 1, nameof(EpisodesPerEpoch));
     }
 }

@@ -27,11 +27,11 @@ public sealed record MPerClassBatchOptions
     /// <exception cref="ArgumentOutOfRangeException">A count is below its minimum (the message names it and its value).</exception>
     public void Validate()
     {
-        OptionGuard.AtLeast(ClassesPerBatch, 2, nameof(ClassesPerBatch));
-        OptionGuard.AtLeast(ImagesPerClass, 1, nameof(ImagesPerClass));
+        Guard.AtLeast(ClassesPerBatch, 2, nameof(ClassesPerBatch));
+        Guard.AtLeast(ImagesPerClass, 1, nameof(ImagesPerClass));
         if (BatchesPerEpoch is { } batches)
         {
-            OptionGuard.AtLeast(batches, 1, nameof(BatchesPerEpoch));
+            Guard.AtLeast(batches, 1, nameof(BatchesPerEpoch));
         }
     }
 }

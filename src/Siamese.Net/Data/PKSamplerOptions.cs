@@ -19,7 +19,7 @@ public sealed record PKSamplerOptions
     /// <exception cref="ArgumentOutOfRangeException">P or K is too small (the message names it and its value).</exception>
     public void Validate()
     {
-        OptionGuard.AtLeast(ClassesPerBatch, 2, nameof(ClassesPerBatch));
-        OptionGuard.AtLeast(ItemsPerClass, 1, nameof(ItemsPerClass));
+        Guard.AtLeast(ClassesPerBatch, 2, nameof(ClassesPerBatch));
+        Guard.AtLeast(ItemsPerClass, 1, nameof(ItemsPerClass));
     }
 }

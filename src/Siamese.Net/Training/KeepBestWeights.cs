@@ -89,7 +89,7 @@ public sealed class KeepBestWeights : ITrainerCallback, IDisposable
         TrainingCheckpoint? best = File.Exists(bestPath) ? TrainingCheckpoint.Read(bestPath) : null;
         if (best is not null && best.Epoch == bestEpoch + 1 && best.Step == 0)
         {
-            TrainingCheckpoint.LoadWeights(bestPath, context.Network, context.Loss);
+            TrainingCheckpoint.LoadWeights(bestPath, context.TrainedModule, context.Loss);
             Snapshot(bestEpoch);
         }
         else
@@ -101,7 +101,7 @@ public sealed class KeepBestWeights : ITrainerCallback, IDisposable
     /// <summary>Frees the kept weights.</summary>
     public void Dispose() => Release();
 
-    private static nn.Module[] Modules(TrainerContext context) => [context.Network, context.Loss];
+    private static nn.Module[] Modules(TrainerContext context) => [context.TrainedModule, context.Loss];
 
     private void Snapshot(int epoch)
     {

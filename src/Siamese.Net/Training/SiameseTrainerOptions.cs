@@ -98,6 +98,7 @@ public sealed record SiameseTrainerOptions
     /// </summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
 
+    /// <summary>
     /// Code run at the trainer's hooks, in this order (see <see cref="ITrainerCallback"/>): the built-in
     /// <see cref="EarlyStopping"/>, <see cref="LearningRateScheduler"/>, <see cref="ModelCheckpoint"/> (e.g. for
     /// checkpoints every few steps) or your own. Default none. The trainer adds a <see cref="KeepBestWeights"/> first

@@ -12,6 +12,7 @@ public sealed class TrainerContext
 
     internal TrainerContext(
         nn.Module<Tensor, Tensor> network,
+        nn.Module<Tensor, Tensor> trainedModule,
         MetricLoss loss,
         OptimizerHelper optimizer,
         SiameseTrainerOptions options,
@@ -23,6 +24,7 @@ public sealed class TrainerContext
         Action<string> ensureFinite)
     {
         Network = network;
+        TrainedModule = trainedModule;
         Loss = loss;
         Optimizer = optimizer;
         Epochs = options.Epochs;
@@ -36,8 +38,18 @@ public sealed class TrainerContext
         EnsureFinite = ensureFinite;
     }
 
-    /// <summary>The network being trained.</summary>
+    /// <summary>
+    /// The network being trained, as the caller passed it (register hooks or freeze layers here). Under
+    /// <see cref="TrainingPrecision.MixedBFloat16"/> its convolution and linear layers hold bfloat16 working copies
+    /// during the fit; the float32 masters are what checkpoints and best-weights snapshots hold.
+    /// </summary>
     public nn.Module<Tensor, Tensor> Network { get; }
+
+    /// <summary>
+    /// What the loop trains and checkpoints: the network, or under mixed precision the wrapper whose state is the
+    /// network's keys with the float32 masters (so a snapshot of it loses nothing to bfloat16).
+    /// </summary>
+    internal nn.Module<Tensor, Tensor> TrainedModule { get; }
 
     /// <summary>The loss (its parameters are trained too).</summary>
     public MetricLoss Loss { get; }

@@ -96,7 +96,7 @@ internal sealed class TrainingRun : IDisposable
             _optimizer = options.Optimizer(new TrainableParameters(networkParameters, lossParameters))
                 ?? throw new ArgumentException($"{nameof(SiameseTrainerOptions.Optimizer)} returned null.", nameof(options));
             _initialLearningRates = _optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
-            _context = new TrainerContext(_network, _loss, _optimizer, options, _monitor, _mode, training.BatchesPerEpoch, _device, logger, EnsureFinite);
+            _context = new TrainerContext(network, _network, _loss, _optimizer, options, _monitor, _mode, training.BatchesPerEpoch, _device, logger, EnsureFinite);
             foreach (var callback in _callbacks)
             {
                 callback.Setup(_context);

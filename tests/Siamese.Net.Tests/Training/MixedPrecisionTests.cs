@@ -102,7 +102,7 @@ public sealed class MixedPrecisionTests
                 throw new IOException("disk gone");
             }
         };
-        var withCheckpoints = options with { CheckpointDirectory = folder.Path, CheckpointEverySteps = 3 };
+        var withCheckpoints = options with { CheckpointDirectory = folder.Path, Callbacks = [new ModelCheckpoint(everySteps: 3)] };
         var crashed = () => new SiameseTrainer(withCheckpoints).Fit(network, loss, source);
         crashed.Should().Throw<IOException>();
         source.BeforeBatch = null;
