@@ -31,7 +31,7 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
         bool pairs = settings.Loss == LossChoice.Contrastive;
         (int Width, int Height) size = settings.ImageSize is { } text ? FaceSimilaritySettings.ParseImageSize(text) ?? throw new ArgumentException($"--image-size '{text}' is malformed.", nameof(settings))
             : settings.Encoder != EncoderChoice.FaceNet ? (48, 56) : embedded ? (56, 56) : (100, 100);
-        double margin = settings.Loss switch { LossChoice.Contrastive => 2.0, LossChoice.CosFace => 0.35, LossChoice.ArcFace or LossChoice.SubCenterArcFace => 0.3, LossChoice.ProxyAnchor => 0.1, _ => 0.5 };
+        double margin = settings.Loss switch { LossChoice.Contrastive => 2.0, LossChoice.CosFace => 0.35, LossChoice.ArcFace or LossChoice.SubCenterArcFace => 0.3, LossChoice.ProxyAnchor => 0.1, LossChoice.Circle => 0.25, _ => 0.5 };
         return new FaceRecipe(settings.Encoder, settings.Loss, size.Width, size.Height,
             settings.EmbeddingSize ?? settings.Encoder switch { EncoderChoice.Conv4 => 0, EncoderChoice.SmallCnn => 128, _ => 32 },
             settings.EpochsOr(pairs ? (embedded ? 4 : 12) : (embedded ? 8 : 30)),
@@ -55,6 +55,11 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
         LossChoice.SupCon => new SupervisedContrastiveLoss(temperature: 0.1),
         LossChoice.Triplet => new TripletMarginLoss(Margin, new BatchHardTripletMiner()),
         LossChoice.Prototypical => new PrototypicalLoss(shots: 1),
+        LossChoice.Circle => new CircleLoss(margin: Margin, gamma: 80),
+        LossChoice.NTXent => new NTXentLoss(temperature: 0.1),
+        LossChoice.LiftedStructure => new LiftedStructureLoss(negativeMargin: 1.0),
+        LossChoice.ProxyNca => new ProxyNcaLoss(classes, embeddingSize),
+        LossChoice.NormalizedSoftmax => new NormalizedSoftmaxLoss(classes, embeddingSize),
         _ => new ContrastiveLoss(margin: Margin),
     };
 

@@ -27,7 +27,7 @@ public sealed class FaceSimilaritySettings : SampleSettings
 
     /// <summary>The training loss.</summary>
     [CommandOption("--loss <LOSS>"), DefaultValue(LossChoice.Triplet),
-     Description("triplet (default, batch-hard), cosface, arcface, subcenterarcface, proxyanchor, multisimilarity, supcon, prototypical on P x K batches; contrastive (the tutorial's) on random pairs.")]
+     Description("triplet (default, batch-hard), cosface, arcface, subcenterarcface, proxyanchor, proxynca, normalizedsoftmax, multisimilarity, circle, supcon, ntxent, liftedstructure, prototypical on P x K batches; contrastive (the tutorial's) on random pairs.")]
     public LossChoice Loss { get; set; } = LossChoice.Triplet;
 
     /// <summary>Network input size, "N" or "WxH"; null = the encoder's default.</summary>
@@ -145,4 +145,14 @@ public enum LossChoice
     Prototypical,
     /// <summary><see cref="Siamese.Net.Losses.ContrastiveLoss"/> on balanced random pairs: the tutorial's.</summary>
     Contrastive,
+    /// <summary><see cref="Siamese.Net.Losses.CircleLoss"/> (m 0.25, gamma 80: the fine-grained setting).</summary>
+    Circle,
+    /// <summary><see cref="Siamese.Net.Losses.NTXentLoss"/> with same-subject images as positives.</summary>
+    NTXent,
+    /// <summary><see cref="Siamese.Net.Losses.LiftedStructureLoss"/>.</summary>
+    LiftedStructure,
+    /// <summary><see cref="Siamese.Net.Losses.ProxyNcaLoss"/>.</summary>
+    ProxyNca,
+    /// <summary><see cref="Siamese.Net.Losses.NormalizedSoftmaxLoss"/>.</summary>
+    NormalizedSoftmax,
 }

@@ -113,6 +113,11 @@ public sealed class FaceSimilaritySampleTests
     [InlineData(LossChoice.SupCon, "SupCon loss")]
     [InlineData(LossChoice.Prototypical, "1-shot prototypical loss")]
     [InlineData(LossChoice.Triplet, "batch-hard triplet loss (margin 0.5)")]
+    [InlineData(LossChoice.Circle, "Circle loss (margin 0.25)")]
+    [InlineData(LossChoice.NTXent, "NTXent loss")]
+    [InlineData(LossChoice.LiftedStructure, "LiftedStructure loss")]
+    [InlineData(LossChoice.ProxyNca, "ProxyNca loss")]
+    [InlineData(LossChoice.NormalizedSoftmax, "NormalizedSoftmax loss")]
     public void Every_loss_choice_trains_on_P_x_K_batches_and_ends_with_the_result_lines(LossChoice loss, string described)
     {
         using var temp = new TempFolder();
