@@ -34,8 +34,21 @@ internal static class SeededInitialisation
                     }
 
                     break;
-                case BatchNorm1d or BatchNorm2d or BatchNorm3d:
-                    // Already deterministic (weight 1, bias 0, running statistics 0 and 1).
+                case BatchNorm1d or BatchNorm2d or BatchNorm3d or LayerNorm or GroupNorm or InstanceNorm1d or InstanceNorm2d or InstanceNorm3d:
+                    // PyTorch's reset_parameters() of every normalisation layer: weight 1, bias 0 (running statistics
+                    // are buffers and stay). Set explicitly: TorchSharp 0.107 leaves GroupNorm's weight undefined.
+                    foreach (var (normName, parameter) in child.named_parameters(recurse: false))
+                    {
+                        if (normName == "weight")
+                        {
+                            parameter.fill_(1.0);
+                        }
+                        else
+                        {
+                            parameter.zero_();
+                        }
+                    }
+
                     break;
                 default:
                     if (child.named_parameters(recurse: false).FirstOrDefault() is ({ } parameterName, _))

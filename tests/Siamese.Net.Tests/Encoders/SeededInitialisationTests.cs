@@ -109,4 +109,32 @@ public sealed class SeededInitialisationTests
         second.Losses.Should().Equal(first.Losses);
         second.Weights.Should().Equal(first.Weights);
     }
+
+    [Fact]
+    public void A_user_encoder_with_normalisation_layers_is_seeded_like_the_built_in_ones()
+    {
+        using var first = new NormalisedUserEncoder(new EncoderOptions { Seed = 9 });
+        manual_seed(1234);
+        using var second = new NormalisedUserEncoder(new EncoderOptions { Seed = 9 });
+        using var other = new NormalisedUserEncoder(new EncoderOptions { Seed = 10 });
+
+        var b = second.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        first.named_parameters().Where(p => !p.parameter.allclose(b[p.name], 0, 0, false)).Select(p => p.name)
+            .Should().BeEmpty("the same seed draws the same weights whatever torch's generator holds");
+        first.parameters().First().allclose(other.parameters().First(), 0, 0, false).Should().BeFalse("another seed draws other weights");
+    }
+
+    /// <summary>An extender's encoder: a convolution, layer and group normalisation, a projection.</summary>
+    private sealed class NormalisedUserEncoder : ImageEncoder
+    {
+        private readonly TorchSharp.Modules.Conv2d conv = nn.Conv2d(1, 4, 3, padding: 1);
+        private readonly TorchSharp.Modules.GroupNorm group = nn.GroupNorm(2, 4);
+        private readonly TorchSharp.Modules.LayerNorm layer = nn.LayerNorm([4 * 8 * 8]);
+        private readonly TorchSharp.Modules.Linear fc = nn.Linear(4 * 8 * 8, 6);
+
+        public NormalisedUserEncoder(EncoderOptions options)
+            : base(nameof(NormalisedUserEncoder), options, 8, 8, 6) => RegisterComponents();
+
+        protected override Tensor Embed(Tensor images) => fc.call(layer.call(group.call(conv.call(images)).flatten(1)));
+    }
 }
