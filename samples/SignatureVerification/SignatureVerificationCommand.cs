@@ -57,6 +57,9 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
             : new ImageAugmentation { RotationDegrees = 5, Shear = 0.1, ScaleMin = 0.9, ScaleMax = 1.1, TranslationPixels = Math.Max(1, width / 32.0), ComponentProbability = 0.5 };
         int pairsPerEpoch = settings.PairsPerEpoch ?? (embedded ? 640 : 1280);
         int epochs = settings.EpochsOr(embedded ? 8 : 5);
+        // EncoderOptions.Seed draws the encoder's initial weights; torch's generator draws a loss's own (the BCE head's),
+        // so it is seeded before the loss is built and --seed repeats both.
+        torch.manual_seed(settings.Seed);
         using var loss = CreateLoss(settings.Loss);
         bool pairLoss = loss is ContrastiveLoss or BceHeadLoss;
         var folders = data.TrainFolders(location.Path);
@@ -69,8 +72,6 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
         var validation = new PairListSource(validationPairs, images, new BatchOptions { BatchSize = 64, Seed = settings.Seed }, shuffle: false);
         Say($"Encoder {settings.Encoder} at {height}x{width}, ink {settings.Ink}, loss {settings.Loss}, {pairsPerEpoch} pairs per epoch, batch {settings.BatchSize}, augmentation {(augmentation is null ? "off" : "on")}, up to {epochs} epochs; {validationPairs.Count} validation pairs, {data.Test.Count} test pairs");
 
-        // EncoderOptions.Seed draws the encoder's initial weights, so --seed repeats them; torch's generator drives dropout.
-        torch.manual_seed(settings.Seed);
         var size = new EncoderOptions { InputHeight = height, InputWidth = width, Seed = settings.Seed };
         nn.Module<Tensor, Tensor> encoder = !signet ? new Conv4Encoder(size with { EmbeddingSize = 128 })
             : new SigNet(size, settings.Encoder.EndsWith("-bn", StringComparison.OrdinalIgnoreCase) ? SigNetVariant.BatchNorm : SigNetVariant.LocalResponseNorm);
