@@ -7,8 +7,8 @@ public static class OneShotClassifierExport
 {
     /// <summary>
     /// Writes <paramref name="classifier"/> as a <c>.siamese-onnx</c> bundle (<see cref="OnnxBundle.Write"/>): its
-    /// encoder as ONNX, its preprocessing, distance, threshold, top-k, K-shot aggregation and every enrolled support
-    /// embedding with its label. Load it with <c>OnnxOneShotClassifier.Load</c> where no libtorch is installed.
+    /// encoder as ONNX (with its test-time augmentation built into the graph), its preprocessing, distance, threshold,
+    /// top-k, K-shot aggregation and every enrolled support embedding with its label. Load it with <c>OnnxOneShotClassifier.Load</c> where no libtorch is installed.
     /// </summary>
     /// <param name="classifier">The classifier.</param>
     /// <param name="path">The bundle file to write (atomically).</param>
@@ -29,6 +29,6 @@ public static class OneShotClassifierExport
         }
 
         OnnxBundle.Write(path, classifier.Encoder, classifier.Preprocessing, metric, classifier.Threshold, classifier.TopK,
-            classifier.Aggregation, labels, rows.ToArray());
+            classifier.Aggregation, labels, rows.ToArray(), classifier.TestTimeAugmentation);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Google.Protobuf;
+using Siamese.Net.Embedding;
 using Siamese.Net.Imaging;
 using Siamese.Net.Onnx.Bundle;
 using Siamese.Net.Search;
@@ -34,6 +35,10 @@ public static class OnnxBundle
     /// <param name="aggregation">How the K shots of a class are combined.</param>
     /// <param name="labels">One label per support embedding (labels of a K-shot class repeat).</param>
     /// <param name="supportEmbeddings">Row-major support embeddings: labels.Count rows of the encoder's embedding size.</param>
+    /// <param name="testTimeAugmentation">
+    /// The test-time augmentation the support embeddings were made with (<see cref="OnnxExportOptions.TestTimeAugmentation"/>):
+    /// built into the exported graph, so queries are embedded the same way; none when null.
+    /// </param>
     /// <exception cref="NotSupportedException">The encoder cannot be exported (the message names the module).</exception>
     /// <exception cref="ArgumentException">
     /// A custom metric, a shape mismatch between encoder, preprocessing and embeddings, or an empty label.
@@ -48,7 +53,8 @@ public static class OnnxBundle
         int topK,
         KShotAggregation aggregation,
         IReadOnlyList<string> labels,
-        ReadOnlySpan<float> supportEmbeddings)
+        ReadOnlySpan<float> supportEmbeddings,
+        TestTimeAugmentation? testTimeAugmentation = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -75,6 +81,7 @@ public static class OnnxBundle
             InputChannels = preprocessing.Channels,
             InputHeight = preprocessing.Height,
             InputWidth = preprocessing.Width,
+            TestTimeAugmentation = testTimeAugmentation ?? TestTimeAugmentation.None,
         });
         if (exported.EmbeddingSize is not { } dimension)
         {

@@ -1,3 +1,5 @@
+using Siamese.Net.Embedding;
+
 namespace Siamese.Net.Onnx.Export;
 
 /// <summary>
@@ -9,6 +11,7 @@ public sealed record OnnxExportOptions
     private readonly int? _channels;
     private readonly int? _height;
     private readonly int? _width;
+    private readonly TestTimeAugmentation _testTimeAugmentation = TestTimeAugmentation.None;
 
     /// <summary>Image channels C of the input [N, C, H, W]; null takes the encoder's or leaves it dynamic.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
@@ -40,6 +43,19 @@ public sealed record OnnxExportOptions
     /// <c>Sequential</c> whose embeddings were normalised outside the module during training. Default false.
     /// </summary>
     public bool AppendL2Normalization { get; init; }
+
+    /// <summary>
+    /// Test-time augmentation built into the graph (default <see cref="TestTimeAugmentation.None"/>): the graph embeds
+    /// every view of each input image (a mirror image, or shifts with edge padding) and returns the mean of the views'
+    /// embeddings, exactly as <see cref="Embedder"/> does with the same setting, so a deployed model needs no extra
+    /// step. Each view costs one more pass through the encoder.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Null.</exception>
+    public TestTimeAugmentation TestTimeAugmentation
+    {
+        get => _testTimeAugmentation;
+        init => _testTimeAugmentation = value ?? throw new ArgumentNullException(nameof(TestTimeAugmentation), "TestTimeAugmentation must not be null; use TestTimeAugmentation.None.");
+    }
 
     private static int? Check(int? value, string name) =>
         value is { } v && v < 1 ? throw new ArgumentOutOfRangeException(name, v, $"{name} must be at least 1, got {v}.") : value;

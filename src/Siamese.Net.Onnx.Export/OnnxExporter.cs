@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using Siamese.Net.Embedding;
 using Siamese.Net.Encoders;
 using Siamese.Net.Onnx.Bundle;
 using TorchSharp;
@@ -74,10 +75,17 @@ public static class OnnxExporter
         graph.Unique(BundleFormat.OutputName);
         var translator = new ModuleTranslator(graph);
         long?[] inputShape = [null, channels, height, width];
-        var (output, shape) = translator.Translate(encoder, string.Empty, BundleFormat.InputName, inputShape);
+        var augmentation = options.TestTimeAugmentation;
+        string encoderInput = augmentation.ViewCount == 1 ? BundleFormat.InputName : Views(graph, augmentation);
+        var (output, shape) = translator.Translate(encoder, string.Empty, encoderInput, inputShape);
         if (options.AppendL2Normalization)
         {
             output = translator.L2Normalize("l2", output);
+        }
+
+        if (augmentation.ViewCount > 1)
+        {
+            output = MeanOverViews(graph, augmentation, output, shape);
         }
 
         // The graph output needs its own name: a graph whose output is its input (an empty Sequential) or an
@@ -96,6 +104,53 @@ public static class OnnxExporter
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
         return new ExportedModel(model, channels, height, width, shape.Length == 2 ? (int?)shape[1] : null);
+    }
+
+    /// <summary>
+    /// The views of a <see cref="TestTimeAugmentation"/> stacked along the batch axis, view-major ([V * N, C, H, W]),
+    /// built from its <see cref="TestTimeAugmentation.Views"/> as <see cref="Embedder"/> computes them: the encoder
+    /// runs once over all of them, and <see cref="MeanOverViews"/> folds them back.
+    /// </summary>
+    private static string Views(GraphBuilder graph, TestTimeAugmentation augmentation)
+    {
+        var views = new List<string>();
+        foreach (var view in augmentation.Views)
+        {
+            string image = BundleFormat.InputName;
+            if (view.Mirror)
+            {
+                // Slice with step -1 over the width: from the last column to before the first.
+                image = graph.Node("Slice", "tta_mirror", [image, graph.Int64Constant("tta_mirror_starts", [-1], 1), graph.Int64Constant("tta_mirror_ends", [long.MinValue], 1),
+                    graph.Int64Constant("tta_mirror_axes", [3], 1), graph.Int64Constant("tta_mirror_steps", [-1], 1)]);
+            }
+
+            if (view.ShiftX != 0 || view.ShiftY != 0)
+            {
+                // Pad every side by p with the edge values, then cut the window moved by (dx, dy). The window's end is
+                // counted from the padded end, so height and width may stay dynamic.
+                int p = Math.Max(Math.Abs(view.ShiftX), Math.Abs(view.ShiftY));
+                string padded = graph.Node("Pad", "tta_padded", [image, graph.Int64Constant("tta_pads", [0, 0, p, p, 0, 0, p, p], 8)], GraphBuilder.String("mode", "edge"));
+                long End(int shift) => p + shift == 0 ? long.MaxValue : -(p + shift);
+                image = graph.Node("Slice", "tta_shift", [padded, graph.Int64Constant("tta_shift_starts", [p - view.ShiftY, p - view.ShiftX], 2),
+                    graph.Int64Constant("tta_shift_ends", [End(view.ShiftY), End(view.ShiftX)], 2), graph.Int64Constant("tta_shift_axes", [2, 3], 2)]);
+            }
+
+            views.Add(image);
+        }
+
+        return graph.Node("Concat", "tta_views", views, GraphBuilder.Int("axis", 0));
+    }
+
+    /// <summary>[V * N, D] view-major embeddings → their mean over the V views, [N, D].</summary>
+    private static string MeanOverViews(GraphBuilder graph, TestTimeAugmentation augmentation, string output, long?[] shape)
+    {
+        if (shape.Length != 2 || shape[1] is not long dimension)
+        {
+            throw new NotSupportedException("Test-time augmentation needs an encoder whose output is [batch, D] with a known D.");
+        }
+
+        string grouped = graph.Node("Reshape", "tta_grouped", [output, graph.Int64Constant("tta_grouped_shape", [augmentation.ViewCount, -1, dimension], 3)]);
+        return graph.Node("ReduceMean", "tta_mean", [grouped], GraphBuilder.Ints("axes", [0]), GraphBuilder.Int("keepdims", 0));
     }
 
     private static ImageEncoder? FindImageEncoder(nn.Module<Tensor, Tensor> encoder) => encoder switch

@@ -77,4 +77,35 @@ public class ClassifierParityTests
 
         deployed.PredictBatch(known).Select(p => p.Label).Should().Equal(core.PredictBatch(known).Select(p => p.Label));
     }
+
+    [Theory]
+    [InlineData("horizontal-flip")]
+    [InlineData("shifts-1")]
+    [InlineData("shifts-2")]
+    public void A_bundle_embeds_with_the_classifiers_test_time_augmentation(string name)
+    {
+        using var folder = new TempDirectory();
+        var (support, known, strangers) = Fixtures.WriteImages(folder.Path, seed: 31);
+        string[] queries = [.. known, .. strangers];
+        using var encoder = Fixtures.TrainedEncoder(seed: 5);
+        var augmentation = Embedding.TestTimeAugmentation.Parse(name);
+        using var core = new OneShotClassifier(encoder, Fixtures.Preprocessing, new OneShotClassifierOptions { TestTimeAugmentation = augmentation });
+        using var plainCore = new OneShotClassifier(encoder, Fixtures.Preprocessing);
+        foreach (var (label, paths) in support)
+        {
+            core.AddClass(label, paths);
+        }
+
+        string bundle = folder.Combine("augmented.siamese-onnx");
+        Fixtures.WriteBundle(bundle, core);
+        using var deployed = OnnxOneShotClassifier.Load(bundle);
+
+        using var expected = core.Embed(queries);
+        using var unaugmented = plainCore.Embed(queries);
+        float[] actual = deployed.Embedder.Embed(queries);
+        Parity.MaxRelativeDifference(actual, expected.contiguous().data<float>().ToArray(), deployed.EmbeddingSize).Should().BeLessThan(1e-4);
+        Parity.MaxRelativeDifference(actual, unaugmented.contiguous().data<float>().ToArray(), deployed.EmbeddingSize)
+            .Should().BeGreaterThan(1e-3, "the views are part of the exported graph");
+        deployed.PredictBatch(queries).Select(p => p.Label).Should().Equal(core.PredictBatch(queries).Select(p => p.Label));
+    }
 }

@@ -178,20 +178,36 @@ public sealed class Embedder
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var device = Device;
+            var augmentation = Options.TestTimeAugmentation;
             var parts = new List<Tensor>();
             for (int start = 0; start < n; start += BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int count = Math.Min(BatchSize, n - start);
                 using var inner = NewDisposeScope();
-                var output = Network.call(chunk(start, count).to(device));
-                if (output.dim() != 2 || output.shape[0] != count)
+                var input = chunk(start, count).to(device);
+                if (augmentation.ViewCount > 1 && input.dim() != 4)
                 {
                     throw new InvalidOperationException(
-                        $"The network returned [{Guard.Shape(output)}] for {count} images; it must return embeddings [N, D].");
+                        $"Test-time augmentation '{augmentation.Name}' needs image batches [N, C, H, W]; got [{Guard.Shape(input)}].");
                 }
 
-                parts.Add(output.to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
+                Tensor? sum = null;
+                for (int view = 0; view < augmentation.ViewCount; view++)
+                {
+                    var output = Network.call(augmentation.View(input, view));
+                    if (output.dim() != 2 || output.shape[0] != count)
+                    {
+                        throw new InvalidOperationException(
+                            $"The network returned [{Guard.Shape(output)}] for {count} images; it must return embeddings [N, D].");
+                    }
+
+                    var embedding = output.to(ScalarType.Float32);
+                    sum = sum is null ? embedding : sum + embedding;
+                }
+
+                var mean = augmentation.ViewCount == 1 ? sum! : sum! / augmentation.ViewCount;
+                parts.Add(mean.cpu().MoveToOuterDisposeScope());
             }
 
             return (parts.Count == 1 ? parts[0].contiguous() : cat(parts, 0)).MoveToOuterDisposeScope();

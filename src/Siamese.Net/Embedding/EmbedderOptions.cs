@@ -7,6 +7,7 @@ namespace Siamese.Net.Embedding;
 public sealed record EmbedderOptions
 {
     private readonly int _batchSize = 64;
+    private readonly TestTimeAugmentation _testTimeAugmentation = TestTimeAugmentation.None;
 
     /// <summary>Images per forward pass (default 64); bounds the memory of one pass, not the result.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
@@ -26,4 +27,15 @@ public sealed record EmbedderOptions
 
     /// <summary>Decoder for image files; <see cref="StbImageDecoder.Default"/> when null.</summary>
     public IImageDecoder? Decoder { get; init; }
+
+    /// <summary>
+    /// The views of each image whose embeddings are averaged (default <see cref="Embedding.TestTimeAugmentation.None"/>:
+    /// the image alone). Applies to every <c>Embed</c> call, including already preprocessed batches.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Null.</exception>
+    public TestTimeAugmentation TestTimeAugmentation
+    {
+        get => _testTimeAugmentation;
+        init => _testTimeAugmentation = value ?? throw new ArgumentNullException(nameof(TestTimeAugmentation), "TestTimeAugmentation must not be null; use TestTimeAugmentation.None.");
+    }
 }

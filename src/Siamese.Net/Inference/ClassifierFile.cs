@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
 using Siamese.Net.Encoders;
 using Siamese.Net.Imaging;
 using Siamese.Net.Search;
@@ -17,8 +18,9 @@ using static TorchSharp.torch;
 namespace Siamese.Net.Inference;
 
 /// <summary>
-/// The saved form of a <see cref="OneShotClassifier"/> (<c>*.siamese</c>), format version 2: a zip archive with
-/// <c>manifest.json</c> (format version, encoder architecture, preprocessing, distance, aggregation, threshold, classes,
+/// The saved form of a <see cref="OneShotClassifier"/> (<c>*.siamese</c>), format version 2, or 3 when it uses test-time
+/// augmentation: a zip archive with <c>manifest.json</c> (format version, encoder architecture, preprocessing, distance,
+/// aggregation, threshold, test-time augmentation, classes,
 /// and the SHA-256 of every other entry), <c>manifest.sha256</c> (the SHA-256 of <c>manifest.json</c>),
 /// <c>encoder.bin</c> (TorchSharp state dict) and <c>support.f32</c> (support embeddings, little-endian float32,
 /// rows grouped by class in manifest order).
@@ -31,7 +33,13 @@ namespace Siamese.Net.Inference;
 internal static class ClassifierFile
 {
     public const string FormatName = "Siamese.Net.OneShotClassifier";
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
+
+    /// <summary>
+    /// The version of a file without test-time augmentation, which every reader of version 2 reads. A writer stamps 3
+    /// only on files that use it, so an older reader, which would silently embed without it, refuses them instead.
+    /// </summary>
+    public const int BaseFormatVersion = 2;
 
     private const string ManifestEntry = "manifest.json";
     private const string ManifestHashEntry = "manifest.sha256";
@@ -85,6 +93,7 @@ internal static class ClassifierFile
                 TopK = manifest.TopK,
                 BatchSize = manifest.BatchSize,
                 Decoder = decoder,
+                TestTimeAugmentation = contents.TestTimeAugmentation,
             };
             var classifier = new OneShotClassifier(encoder, contents.Preprocessing, options, logger);
             try
@@ -221,7 +230,7 @@ internal static class ClassifierFile
         var manifest = new Manifest
         {
             Format = FormatName,
-            FormatVersion = FormatVersion,
+            FormatVersion = classifier.TestTimeAugmentation.ViewCount == 1 ? BaseFormatVersion : FormatVersion,
             Library = typeof(ClassifierFile).Assembly.GetName().Version?.ToString() ?? "unknown",
             Encoder = Describe(classifier.Encoder),
             Preprocessing = classifier.Preprocessing.ToJson(),
@@ -230,6 +239,7 @@ internal static class ClassifierFile
             Threshold = classifier.Threshold,
             TopK = classifier.TopK,
             BatchSize = classifier.BatchSize,
+            TestTimeAugmentation = classifier.TestTimeAugmentation.ViewCount == 1 ? null : classifier.TestTimeAugmentation.Name,
             EmbeddingSize = classes.Count > 0 ? d : null,
             Classes = classes,
             Checksums = new Dictionary<string, string> { [EncoderEntry] = Hash(encoderBytes), [SupportEntry] = Hash(supportBytes) },
@@ -265,11 +275,11 @@ internal static class ClassifierFile
             throw new InvalidDataException($"'{path}' is not a Siamese.Net one-shot classifier file (format '{manifest?.Format}').");
         }
 
-        if (manifest.FormatVersion != FormatVersion)
+        if (manifest.FormatVersion is < BaseFormatVersion or > FormatVersion)
         {
             throw new InvalidDataException(
                 $"'{path}' has classifier format version {manifest.FormatVersion} (written by Siamese.Net {manifest.Library}); " +
-                $"this version of Siamese.Net reads format version {FormatVersion} only.");
+                $"this version of Siamese.Net reads format versions {BaseFormatVersion} and {FormatVersion}.");
         }
 
         if (manifest.Encoder?.Type is null || manifest.Encoder.Parameters is null || manifest.Preprocessing is null ||
@@ -409,7 +419,22 @@ internal static class ClassifierFile
             throw new InvalidDataException($"'{path}' lists no classes but '{SupportEntry}' holds {supportBytes.Length} bytes.");
         }
 
-        return new Contents(manifest, distance, preprocessing, encoderBytes, support, [.. labels]);
+        TestTimeAugmentation augmentation;
+        try
+        {
+            augmentation = manifest.TestTimeAugmentation is null ? TestTimeAugmentation.None : TestTimeAugmentation.Parse(manifest.TestTimeAugmentation);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException(Bad($"the test-time augmentation is invalid ({ex.Message})"), ex);
+        }
+
+        if ((augmentation.ViewCount > 1) != (manifest.FormatVersion == FormatVersion))
+        {
+            throw new InvalidDataException(Bad($"format version {manifest.FormatVersion} does not match the test-time augmentation '{augmentation.Name}' (version {FormatVersion} marks a file with one, {BaseFormatVersion} one without)"));
+        }
+
+        return new Contents(manifest, distance, preprocessing, augmentation, encoderBytes, support, [.. labels]);
     }
 
     private static nn.Module<Tensor, Tensor> Rebuild(Manifest manifest, IDistance distance, string path)
@@ -621,7 +646,7 @@ internal static class ClassifierFile
 
     private static string Format(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";
 
-    internal sealed record Contents(Manifest Manifest, IDistance Distance, ImagePreprocessing Preprocessing, byte[] EncoderBytes, float[] Support, string[] Labels);
+    internal sealed record Contents(Manifest Manifest, IDistance Distance, ImagePreprocessing Preprocessing, TestTimeAugmentation TestTimeAugmentation, byte[] EncoderBytes, float[] Support, string[] Labels);
 
     internal sealed record ImageEncoderShape(int InputChannels, int InputHeight, int InputWidth, int EmbeddingSize, bool NormalizeEmbeddings);
 
@@ -656,6 +681,9 @@ internal static class ClassifierFile
         public int BatchSize { get; set; }
 
         public int? EmbeddingSize { get; set; }
+
+        /// <summary>A <see cref="Embedding.TestTimeAugmentation.Name"/>; absent for none (format version 2).</summary>
+        public string? TestTimeAugmentation { get; set; }
 
         public List<ClassEntry> Classes { get; set; } = null!;
 

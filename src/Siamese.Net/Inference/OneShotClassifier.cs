@@ -57,7 +57,7 @@ public sealed partial class OneShotClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(preprocessing);
         options ??= new OneShotClassifierOptions();
-        Embedder = new Embedder(encoder, preprocessing, new EmbedderOptions { BatchSize = options.BatchSize, Device = options.Device, Decoder = options.Decoder }, options.Distance);
+        Embedder = new Embedder(encoder, preprocessing, new EmbedderOptions { BatchSize = options.BatchSize, Device = options.Device, Decoder = options.Decoder, TestTimeAugmentation = options.TestTimeAugmentation }, options.Distance);
         _threshold = CheckThreshold(options.Threshold, Distance, nameof(options.Threshold)) ?? double.PositiveInfinity;
         _index = CreateIndex(Distance, options);
         _tensorIndex = _index as TensorSupportIndex;
@@ -92,6 +92,9 @@ public sealed partial class OneShotClassifier : IDisposable
 
     /// <summary>Images per encoder forward pass.</summary>
     public int BatchSize => Embedder.BatchSize;
+
+    /// <summary>The views of each image whose embeddings are averaged (<see cref="OneShotClassifierOptions.TestTimeAugmentation"/>).</summary>
+    public TestTimeAugmentation TestTimeAugmentation => Embedder.Options.TestTimeAugmentation;
 
     /// <summary>Embedding size D; null until the first class is added.</summary>
     public int? EmbeddingSize => Guarded(() => _index.Dimension);

@@ -1,4 +1,5 @@
 using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
 using Siamese.Net.Imaging;
 using Siamese.Net.Search;
 using static TorchSharp.torch;
@@ -12,6 +13,7 @@ public sealed record OneShotClassifierOptions
     private readonly int _topK = 5;
     private readonly int _batchSize = 64;
     private readonly KShotAggregation _aggregation = KShotAggregation.NearestSample;
+    private readonly TestTimeAugmentation _testTimeAugmentation = TestTimeAugmentation.None;
 
     /// <summary>
     /// Distance between embeddings for a network that is not a <see cref="SiameseNetwork"/> (which carries its own);
@@ -62,6 +64,18 @@ public sealed record OneShotClassifierOptions
 
     /// <summary>Decoder for image files; <see cref="StbImageDecoder.Default"/> when null.</summary>
     public IImageDecoder? Decoder { get; init; }
+
+    /// <summary>
+    /// The views of each support and query image whose embeddings are averaged (default
+    /// <see cref="Embedding.TestTimeAugmentation.None"/>). Saved with the classifier and its ONNX bundle, so a loaded
+    /// classifier embeds exactly as the saved one did. Choose it on validation data.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Null.</exception>
+    public TestTimeAugmentation TestTimeAugmentation
+    {
+        get => _testTimeAugmentation;
+        init => _testTimeAugmentation = value ?? throw new ArgumentNullException(nameof(TestTimeAugmentation), "TestTimeAugmentation must not be null; use TestTimeAugmentation.None.");
+    }
 
     /// <summary>
     /// Creates the (empty) support index from the distance's vector metric and the aggregation, e.g.

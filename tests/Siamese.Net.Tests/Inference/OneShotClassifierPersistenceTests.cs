@@ -115,7 +115,7 @@ public sealed class OneShotClassifierPersistenceTests : IDisposable
         EditManifest(path, m => m["FormatVersion"] = 99);
 
         FluentActions.Invoking(() => OneShotClassifier.Load(path, MakeEncoder()))
-            .Should().Throw<InvalidDataException>().WithMessage("*format version 99*reads format version 2 only*");
+            .Should().Throw<InvalidDataException>().WithMessage("*format version 99*reads format versions 2 and 3*");
     }
 
     [Fact]
@@ -166,7 +166,8 @@ public sealed class OneShotClassifierPersistenceTests : IDisposable
         return path;
     }
 
-    private static void EditManifest(string path, Action<JsonObject> edit)
+    /// <summary>Replaces a saved classifier's manifest with an edited copy and signs it again.</summary>
+    internal static void EditManifest(string path, Action<JsonObject> edit)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
         var entry = zip.GetEntry("manifest.json")!;
