@@ -1,5 +1,6 @@
 using Siamese.Net.Losses;
 using Siamese.Net.Miners;
+using Siamese.Net.Samples.Common.Cli;
 
 namespace FaceSimilarity;
 
@@ -29,7 +30,7 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
     {
         ArgumentNullException.ThrowIfNull(settings);
         bool pairs = settings.Loss == LossChoice.Contrastive;
-        (int Width, int Height) size = settings.ImageSize is { } text ? FaceSimilaritySettings.ParseImageSize(text) ?? throw new ArgumentException($"--image-size '{text}' is malformed.", nameof(settings))
+        (int Width, int Height) size = settings.ImageSize is { } text ? ImageSizeText.Parse(text) ?? throw new ArgumentException($"--image-size '{text}' is malformed.", nameof(settings))
             : settings.Encoder != EncoderChoice.FaceNet ? (48, 56) : embedded ? (56, 56) : (100, 100);
         double margin = settings.Loss switch { LossChoice.Contrastive => 2.0, LossChoice.CosFace => 0.35, LossChoice.ArcFace or LossChoice.SubCenterArcFace => 0.3, LossChoice.ProxyAnchor => 0.1, LossChoice.Circle => 0.25, _ => 0.5 };
         return new FaceRecipe(settings.Encoder, settings.Loss, size.Width, size.Height,
@@ -60,6 +61,7 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
         LossChoice.LiftedStructure => new LiftedStructureLoss(negativeMargin: 1.0),
         LossChoice.ProxyNca => new ProxyNcaLoss(classes, embeddingSize),
         LossChoice.NormalizedSoftmax => new NormalizedSoftmaxLoss(classes, embeddingSize),
+        LossChoice.Bce => new BceHeadLoss(embeddingSize),
         _ => new ContrastiveLoss(margin: Margin),
     };
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Siamese.Net;
 using Siamese.Net.Data;
 using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
 using Siamese.Net.Encoders;
 using Siamese.Net.Evaluation;
 using Siamese.Net.Imaging;
@@ -76,7 +77,7 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
             Seed = settings.Seed,
             Monitor = MetricKeys.ValidationRocAuc, // the same criterion for every loss: a loss value does not compare across losses
             KeepBest = true,
-            Precision = settings.Precision == "mixed" ? TrainingPrecision.MixedBFloat16 : TrainingPrecision.Float32,
+            Precision = settings.TrainingPrecision,
         });
         IBatchSource<ITrainingBatch> training = recipe.Pairs
             ? new BalancedPairSource(split.Train, images, new BatchOptions { BatchSize = recipe.BatchSize, Seed = settings.Seed, Augmentation = augmentation }, recipe.PairsPerEpoch)
@@ -90,8 +91,11 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
         clock.Stop();
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]Trained[/] in {clock.Elapsed.TotalSeconds:0} s; kept epoch {(result.BestEpoch ?? 0) + 1} (validation AUC {result.BestMetric ?? double.NaN:0.0000})"));
 
-        // Everything below goes through the classifier a user would load: its preprocessing and encoder.
-        using var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { TopK = 3 });
+        // Everything below goes through the classifier a user would load: its preprocessing, encoder and test-time
+        // augmentation, which averages each face with its mirror image only if that helps on the validation subjects.
+        var views = new[] { TestTimeAugmentation.None, TestTimeAugmentation.HorizontalFlip }.MaxBy(a => ValidationAuc(network, preprocessing, a, split.Validation, cancellationToken))!;
+        console.MarkupLine($"[bold]Test-time augmentation[/] (chosen by validation ROC AUC): {views}");
+        using var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { TopK = 3, TestTimeAugmentation = views });
         using var validationEmbeddings = classifier.Embedder.Embed(split.Validation, cancellationToken);
         int[] validationIds = [.. split.Validation.Images.Select(i => i.ClassId)];
         var calibrated = ThresholdCalibration.AtEqualErrorRate(EmbeddingEvaluation.AllPairs(validationEmbeddings.Embeddings, validationIds, classifier.Distance).Scores());
@@ -164,6 +168,12 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
             NormalizeEmbeddings = recipe.Loss is not (LossChoice.Contrastive or LossChoice.Prototypical),
         };
         return recipe.Encoder switch { EncoderChoice.FaceNet => new FaceSimilarityNet(options), EncoderChoice.SmallCnn => new SmallCnn(options), _ => new Conv4Encoder(options) };
+    }
+
+    private static double ValidationAuc(SiameseNetwork network, ImagePreprocessing preprocessing, TestTimeAugmentation augmentation, ImageFolderDataset validation, CancellationToken cancellationToken)
+    {
+        using var embedded = new Embedder(network, preprocessing, new EmbedderOptions { TestTimeAugmentation = augmentation }).Embed(validation, cancellationToken);
+        return EmbeddingEvaluation.AllPairs(embedded.Embeddings, [.. validation.Images.Select(i => i.ClassId)], network.Distance).Scores().Auc();
     }
 
     private static Tensor Pixels(ImageStore images, params ImageFolderDataset[] sets)

@@ -27,7 +27,7 @@ public sealed class FaceSimilaritySettings : SampleSettings
 
     /// <summary>The training loss.</summary>
     [CommandOption("--loss <LOSS>"), DefaultValue(LossChoice.Triplet),
-     Description("triplet (default, batch-hard), cosface, arcface, subcenterarcface, proxyanchor, proxynca, normalizedsoftmax, multisimilarity, circle, supcon, ntxent, liftedstructure, prototypical on P x K batches; contrastive (the tutorial's) on random pairs.")]
+     Description("triplet (default, batch-hard), cosface, arcface, subcenterarcface, proxyanchor, proxynca, normalizedsoftmax, multisimilarity, circle, supcon, ntxent, liftedstructure, prototypical, bce (Koch's pair head; scored by Euclidean distance) on P x K batches; contrastive (the tutorial's) on random pairs.")]
     public LossChoice Loss { get; set; } = LossChoice.Triplet;
 
     /// <summary>Network input size, "N" or "WxH"; null = the encoder's default.</summary>
@@ -74,12 +74,6 @@ public sealed class FaceSimilaritySettings : SampleSettings
     [CommandOption("--no-augment"), Description("Train without augmentation (default: rotation, scale, shift, shear, horizontal flip).")]
     public bool NoAugment { get; set; }
 
-    /// <summary>The number formats to train in: float32 or mixed (bfloat16 compute, float32 master weights).</summary>
-    [CommandOption("--precision <PRECISION>")]
-    [Description("float32 (default) or mixed: bfloat16 forward and backward with float32 master weights and optimizer state (TrainingPrecision.MixedBFloat16; fast on CPUs with AVX512-BF16 or AMX).")]
-    [DefaultValue("float32")]
-    public string Precision { get; set; } = "float32";
-
     /// <summary>One-shot episodes for the headline accuracy.</summary>
     [CommandOption("--episodes <N>"), DefaultValue(1000), Description("Random N-way 1-shot episodes on the test subjects (the baselines use the same ones).")]
     public int Episodes { get; set; } = 1000;
@@ -87,9 +81,8 @@ public sealed class FaceSimilaritySettings : SampleSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        var size = ImageSize is null ? null : ParseImageSize(ImageSize);
+        var size = ImageSize is null ? null : ImageSizeText.Parse(ImageSize);
         string? error = base.Validate() is { Successful: false } common ? common.Message
-            : Precision is not ("float32" or "mixed") ? $"--precision must be 'float32' or 'mixed' (got '{Precision}')."
             : Split?.Trim().ToUpperInvariant() is not ("UNSEEN" or "TUTORIAL") ? $"--split must be 'unseen' or 'tutorial' (got '{Split}')."
             : new[] { RequirePositive(ValidationSubjects, "--validation-subjects"), RequirePositive(PairsPerEpoch, "--pairs-per-epoch"), RequirePositive(BatchSize, "--batch-size"),
                       RequirePositive(BatchesPerEpoch, "--batches-per-epoch"), RequirePositive(Episodes, "--episodes") }.FirstOrDefault(r => !r.Successful)?.Message
@@ -101,15 +94,6 @@ public sealed class FaceSimilaritySettings : SampleSettings
             : WeightDecay is double wd && !(wd >= 0 && double.IsFinite(wd)) ? $"--weight-decay must be 0 or more (got {wd})."
             : Margin is double m && !(m > 0 && double.IsFinite(m)) ? $"--margin must be positive (got {m})." : null);
         return error is null ? ValidationResult.Success() : ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"{error}"));
-    }
-
-    /// <summary>"56" → (56, 56), "48x56" → (48, 56) as (width, height); null when malformed.</summary>
-    public static (int Width, int Height)? ParseImageSize(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Trim().ToUpperInvariant().Split('X');
-        var numbers = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : -1).ToArray();
-        return parts.Length is < 1 or > 2 || numbers.Any(n => n < 0) ? null : (numbers[0], numbers[^1]);
     }
 }
 
@@ -124,35 +108,13 @@ public enum EncoderChoice
     SmallCnn,
 }
 
-/// <summary>The training losses the sample offers (all but contrastive train on P x K batches of subject labels).</summary>
+/// <summary>
+/// The training losses the sample offers, each the <c>Siamese.Net.Losses</c> type of that name with the settings in
+/// <see cref="FaceRecipe.CreateLoss"/>. All but <see cref="Contrastive"/> (the tutorial's, on balanced random pairs)
+/// train on P x K batches of subject labels; <see cref="Bce"/> is Koch's learned pair head on the pairs of those batches.
+/// </summary>
 public enum LossChoice
 {
-    /// <summary><see cref="Siamese.Net.Losses.CosFaceLoss"/> (additive cosine margin).</summary>
-    CosFace,
-    /// <summary><see cref="Siamese.Net.Losses.ArcFaceLoss"/> (additive angular margin).</summary>
-    ArcFace,
-    /// <summary><see cref="Siamese.Net.Losses.SubCenterArcFaceLoss"/> (3 sub-centres per subject).</summary>
-    SubCenterArcFace,
-    /// <summary><see cref="Siamese.Net.Losses.ProxyAnchorLoss"/>.</summary>
-    ProxyAnchor,
-    /// <summary><see cref="Siamese.Net.Losses.MultiSimilarityLoss"/>.</summary>
-    MultiSimilarity,
-    /// <summary><see cref="Siamese.Net.Losses.SupervisedContrastiveLoss"/>.</summary>
-    SupCon,
-    /// <summary>Batch-hard <see cref="Siamese.Net.Losses.TripletMarginLoss"/> on L2-normalised embeddings: the default.</summary>
-    Triplet,
-    /// <summary>1-shot <see cref="Siamese.Net.Losses.PrototypicalLoss"/>.</summary>
-    Prototypical,
-    /// <summary><see cref="Siamese.Net.Losses.ContrastiveLoss"/> on balanced random pairs: the tutorial's.</summary>
-    Contrastive,
-    /// <summary><see cref="Siamese.Net.Losses.CircleLoss"/> (m 0.25, gamma 80: the fine-grained setting).</summary>
-    Circle,
-    /// <summary><see cref="Siamese.Net.Losses.NTXentLoss"/> with same-subject images as positives.</summary>
-    NTXent,
-    /// <summary><see cref="Siamese.Net.Losses.LiftedStructureLoss"/>.</summary>
-    LiftedStructure,
-    /// <summary><see cref="Siamese.Net.Losses.ProxyNcaLoss"/>.</summary>
-    ProxyNca,
-    /// <summary><see cref="Siamese.Net.Losses.NormalizedSoftmaxLoss"/>.</summary>
-    NormalizedSoftmax,
+    CosFace, ArcFace, SubCenterArcFace, ProxyAnchor, MultiSimilarity, SupCon, Triplet, Prototypical, Contrastive,
+    Circle, NTXent, LiftedStructure, ProxyNca, NormalizedSoftmax, Bce,
 }

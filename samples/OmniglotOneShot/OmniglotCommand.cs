@@ -34,9 +34,6 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
 {
     public const string ClassifierFileName = "omniglot.siamese";
 
-    // Test-time augmentation: the mean embedding of the image and its four one-pixel shifts.
-    private static readonly (int X, int Y)[] Shifts = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)];
-
     public override int Execute(CommandContext context, OmniglotSettings s, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -79,7 +76,7 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
         var options = new SiameseTrainerOptions
         {
             Epochs = epochs, Optimizer = KnownOptimizers.Adam(lr, weightDecay: 0), Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(epochs, lr / 100))], Seed = s.Seed,
-            Monitor = koch ? MetricKeys.ValidationPairAccuracy : MetricKeys.ValidationNWayAccuracy, CheckpointDirectory = Path.Combine(output, "checkpoints"), LogEverySteps = 5,
+            Monitor = koch ? MetricKeys.ValidationPairAccuracy : MetricKeys.ValidationNWayAccuracy, CheckpointDirectory = Path.Combine(output, "checkpoints"), LogEverySteps = 5, Precision = s.TrainingPrecision,
         };
         Say($"Model: {s.Encoder} at {side}x{side}, {loss.GetName()}; {epochs} epochs x {steps} steps, lr {lr} (cosine).");
         var result = koch ? TrainPairs(s, steps, train, validation, store, network, loss, options, cancellationToken) : TrainBatches(s, steps, rotations, train, validation, store, network, loss, options, cancellationToken);
@@ -90,11 +87,14 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
         // Everything chosen after training (test-time augmentation or not, the rejection threshold) is chosen on
         // validation runs only; the test runs never tune anything.
         var model = koch ? (nn.Module<Tensor, Tensor>)network.Encoder : network;
-        var embedder = new Embedder(model, preprocessing, distance: loss.Distance);
+        // Test-time augmentation: the mean embedding of the image and its four one-pixel shifts.
+        var (plainEmbedder, shiftedEmbedder) = (new Embedder(model, preprocessing, distance: loss.Distance),
+            new Embedder(model, preprocessing, new EmbedderOptions { TestTimeAugmentation = TestTimeAugmentation.Shifts(1) }, loss.Distance));
         var validationRuns = OneShotRuns.Draw(validation, Math.Min(embedded ? 30 : 200, s.TestRuns), s.Ways, withinAlphabet: false, s.Seed + 1);
-        var plain = OneShotRuns.Score(validationRuns, p => Embed(embedder, store, p, false), loss.Distance);
-        var shifted = OneShotRuns.Score(validationRuns, p => Embed(embedder, store, p, true), loss.Distance);
+        var plain = OneShotRuns.Score(validationRuns, p => Embed(plainEmbedder, store, p), loss.Distance);
+        var shifted = OneShotRuns.Score(validationRuns, p => Embed(shiftedEmbedder, store, p), loss.Distance);
         var (tta, chosen) = shifted.Accuracy > plain.Accuracy ? (true, shifted) : (false, plain);
+        var embedder = tta ? shiftedEmbedder : plainEmbedder;
         double threshold = ThresholdCalibration.AtEqualErrorRate(VerificationScores.FromDistances(
             chosen.Same.Concat(chosen.Different).ToArray(), chosen.Same.Select(_ => true).Concat(chosen.Different.Select(_ => false)).ToArray())).Threshold;
         Say($"Validation: {validationRuns.Count} random {validationRuns[0].SupportPaths.Count}-way runs of held-out characters: {plain.Accuracy:F4}, "
@@ -102,8 +102,8 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
 
         var runs = runsFolder is not null ? LakeOneShotRuns.Load(runsFolder) : OneShotRuns.Draw(test!, s.TestRuns, s.Ways, withinAlphabet: true, s.Seed + 2);
         var random = runsFolder is not null ? OneShotRuns.Mix(runs, 400, runs[0].SupportPaths.Count, s.Seed + 3) : OneShotRuns.Draw(test!, s.TestRuns, s.Ways, withinAlphabet: false, s.Seed + 3);
-        var scores = OneShotRuns.Score(runs, p => Embed(embedder, store, p, tta), loss.Distance);
-        var randomScores = OneShotRuns.Score(random, p => Embed(embedder, store, p, tta), loss.Distance);
+        var scores = OneShotRuns.Score(runs, p => Embed(embedder, store, p), loss.Distance);
+        var randomScores = OneShotRuns.Score(random, p => Embed(embedder, store, p), loss.Distance);
         Tensor RawPixels(IReadOnlyList<string> paths) => torch.stack(paths.Select(store.Load).ToArray()).flatten(1);
         var (pixels, randomPixels) = (OneShotRuns.Score(runs, RawPixels, new EuclideanDistance()), OneShotRuns.Score(random, RawPixels, new EuclideanDistance()));
         int ways = runs[0].SupportPaths.Count;
@@ -123,7 +123,7 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
                 .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {(double)g.Count(o => o.Correct) / g.Count():F3}")))}."); 
         }
 
-        WriteArtifacts(output, scores, threshold, model, preprocessing, loss.Distance, runs[0]);
+        WriteArtifacts(output, scores, threshold, embedder, runs[0]);
         Say($"Outputs in {output}; total time {clock.Elapsed:hh\\:mm\\:ss}.");
         new ResultWriter()
             .Add($"baseline_raw_pixel_accuracy_{ways}way_1shot_random", randomPixels.Accuracy).Add($"accuracy_{ways}way_1shot_random", randomScores.Accuracy)
@@ -175,23 +175,14 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
             bar => new SiameseTrainer(options).Fit(network, loss, training, pairs, TrainerProgress.For(bar), cancellationToken));
     }
 
-    /// <summary>Embeddings of files through the training preprocessing; with <paramref name="tta"/>, the mean over <see cref="Shifts"/>.</summary>
-    private static Tensor Embed(Embedder embedder, ImageStore store, IReadOnlyList<string> paths, bool tta)
+    /// <summary>Embeddings of files through the training preprocessing (cached by the store) and the embedder's test-time augmentation.</summary>
+    private static Tensor Embed(Embedder embedder, ImageStore store, IReadOnlyList<string> paths)
     {
-        using var scope = NewDisposeScope();
-        var chunks = paths.Chunk(256).Select(chunk =>
-        {
-            using var inner = NewDisposeScope();
-            var x = torch.stack(chunk.Select(store.Load).ToArray());
-            var views = tta ? Shifts.Select(d => Shift(x, d.X, d.Y)) : [x];
-            return torch.stack(views.Select(v => embedder.EmbedPreprocessed(v)).ToArray()).mean([0]).MoveToOuterDisposeScope();
-        }).ToArray();
-        return torch.cat(chunks, 0).MoveToOuterDisposeScope();
+        using var images = torch.stack(paths.Select(store.Load).ToArray());
+        return embedder.EmbedPreprocessed(images);
     }
 
-    private static Tensor Shift(Tensor x, int dx, int dy) => nn.functional.pad(x, [1, 1, 1, 1]).narrow(2, 1 - dy, x.shape[2]).narrow(3, 1 - dx, x.shape[3]);
-
-    private static void WriteArtifacts(string output, RunScores scores, double threshold, nn.Module<Tensor, Tensor> model, ImagePreprocessing preprocessing, IDistance distance, OneShotRun firstRun)
+    private static void WriteArtifacts(string output, RunScores scores, double threshold, Embedder embedder, OneShotRun firstRun)
     {
         var verification = VerificationScores.FromDistances(scores.Same.Concat(scores.Different).ToArray(), scores.Same.Select(_ => true).Concat(scores.Different.Select(_ => false)).ToArray());
         var roc = verification.Roc();
@@ -201,8 +192,12 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
             .Select(o => new PairGridEntry(GrayImage.Load(o.Query), GrayImage.Load(o.Chosen), o.Distance, PredictedSame: o.Distance <= threshold, ActuallySame: o.Correct, Caption: o.Run)).ToArray();
         PairGridWriter.Write(Path.Combine(output, "pairs.png"), grid);
 
-        // The saved classifier knows the first run's characters and rejects queries beyond the validation threshold.
-        using var classifier = new OneShotClassifier(model, preprocessing, new OneShotClassifierOptions { Distance = distance, TopK = 3 }) { Threshold = threshold };
+        // The saved classifier knows the first run's characters, embeds with the chosen test-time augmentation and
+        // rejects queries beyond the validation threshold.
+        using var classifier = new OneShotClassifier(embedder.Network, embedder.Preprocessing!, new OneShotClassifierOptions
+        {
+            Distance = embedder.Network is SiameseNetwork ? null : embedder.Distance, TopK = 3, TestTimeAugmentation = embedder.Options.TestTimeAugmentation,
+        }) { Threshold = threshold };
         firstRun.SupportPaths.Select((path, i) => (path, i)).ToList().ForEach(x => classifier.AddClass(string.Create(CultureInfo.InvariantCulture, $"class{x.i}"), [x.path]));
         ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
     }

@@ -78,7 +78,7 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
         using var network = new SiameseNetwork(encoder, loss is BceHeadLoss ? null : loss.Distance);
         // A few validation writers are too noisy for a plateau schedule: cosine decay, and keep-best picks the epoch.
         var trainer = new SiameseTrainer(new SiameseTrainerOptions { Epochs = epochs, Optimizer = KnownOptimizers.Adam(1e-3), Seed = settings.Seed,
-            Monitor = MetricKeys.ValidationEer, KeepBest = true, LogEverySteps = 5,
+            Monitor = MetricKeys.ValidationEer, KeepBest = true, LogEverySteps = 5, Precision = settings.TrainingPrecision,
             Callbacks = [new EarlyStopping(6), new LearningRateScheduler(KnownSchedulers.Cosine(epochs, 1e-5))] });
         var loader = new BatchLoader<LabelledBatch>(train, new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
         var result = TrainingProgressBar.Run(console, "Training", epochs, train.BatchesPerEpoch, bar =>

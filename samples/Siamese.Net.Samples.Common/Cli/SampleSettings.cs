@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Siamese.Net.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,6 +28,15 @@ public abstract class SampleSettings : CommandSettings
     [Description("Folder for plots, the example grid, the trained classifier and results.txt.")]
     [DefaultValue("./output")]
     public string Output { get; set; } = "./output";
+
+    /// <summary>The number formats to train in: <c>float32</c> or <c>mixed</c> (see <see cref="TrainingPrecision"/>).</summary>
+    [CommandOption("--precision <PRECISION>")]
+    [Description("float32 (default) or mixed: bfloat16 forward and backward with float32 master weights and optimizer state (TrainingPrecision.MixedBFloat16; fast on CPUs with AVX512-BF16 or AMX).")]
+    [DefaultValue("float32")]
+    public string Precision { get; set; } = "float32";
+
+    /// <summary>The trainer's precision strategy for <see cref="Precision"/>.</summary>
+    public TrainingPrecision TrainingPrecision => Precision == "mixed" ? TrainingPrecision.MixedBFloat16 : TrainingPrecision.Float32;
 
     /// <summary>Whether error reports include the stack trace (read by <see cref="SampleHost"/>).</summary>
     [CommandOption("--verbose")]
@@ -62,6 +72,11 @@ public abstract class SampleSettings : CommandSettings
         if (Seed < 0)
         {
             return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--seed must be 0 or more (got {Seed})."));
+        }
+
+        if (Precision is not ("float32" or "mixed"))
+        {
+            return ValidationResult.Error($"--precision must be 'float32' or 'mixed' (got '{Precision}').");
         }
 
         if (string.IsNullOrWhiteSpace(Output))

@@ -152,7 +152,7 @@ public sealed class FaceSimilaritySampleTests
     [InlineData("48x56", 48, 56)]
     [InlineData(" 48X56 ", 48, 56)]
     public void Image_sizes_are_a_side_or_width_x_height(string text, int width, int height) =>
-        FaceSimilaritySettings.ParseImageSize(text).Should().Be((width, height));
+        ImageSizeText.Parse(text).Should().Be((width, height));
 
     private static string[] ResultLines(string output)
     {
