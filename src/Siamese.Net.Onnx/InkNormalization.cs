@@ -14,4 +14,10 @@ public enum InkNormalization
     /// level that maximises the between-class variance become ink (0), the others paper (1).
     /// </summary>
     OtsuBinarize = 1,
+
+    /// <summary>
+    /// <see cref="OtsuBinarize"/>, then every stroke thinned to its skeleton (Zhang &amp; Suen 1984) and redrawn about
+    /// one output pixel wide: removes pen width as well as ink darkness.
+    /// </summary>
+    OtsuBinarizeUniformStrokes = 2,
 }

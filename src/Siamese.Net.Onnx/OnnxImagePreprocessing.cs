@@ -209,7 +209,7 @@ public sealed record OnnxImagePreprocessing
         int c = Channels;
         if (_inkNormalization != InkNormalization.None)
         {
-            (x, height, width) = InkBinarizer.Apply(x, height, width, CropToInk);
+            (x, height, width) = InkBinarizer.Apply(x, height, width, CropToInk, _inkNormalization == InkNormalization.OtsuBinarizeUniformStrokes, Height, Width);
         }
 
         if (PadToAspect)

@@ -89,15 +89,16 @@ public sealed class PreprocessingParityTests : IDisposable
         }
     }
 
-    public static TheoryData<CoreResizeMode, bool, int, int> InkSettings()
+    public static TheoryData<CoreResizeMode, bool, int, int, bool> InkSettings()
     {
-        var data = new TheoryData<CoreResizeMode, bool, int, int>();
+        var data = new TheoryData<CoreResizeMode, bool, int, int, bool>();
         foreach (var resize in Enum.GetValues<CoreResizeMode>())
         {
             foreach (bool crop in new[] { false, true })
             {
-                data.Add(resize, crop, 20, 40);
-                data.Add(resize, crop, 48, 96);
+                data.Add(resize, crop, 20, 40, false);
+                data.Add(resize, crop, 48, 96, false);
+                data.Add(resize, crop, 20, 40, true);
             }
         }
 
@@ -106,11 +107,15 @@ public sealed class PreprocessingParityTests : IDisposable
 
     [Theory]
     [MemberData(nameof(InkSettings))]
-    public void Managed_ink_normalisation_equals_the_core_on_the_same_files(CoreResizeMode resize, bool crop, int height, int width)
+    public void Managed_ink_normalisation_equals_the_core_on_the_same_files(CoreResizeMode resize, bool crop, int height, int width, bool uniformStrokes)
     {
-        var core = ImagePreprocessing.InkInvariantSignature(height, width) with { ResizeMode = resize, CropToInk = crop, Mean = [0.1f], Std = [0.3f] };
+        var core = ImagePreprocessing.InkInvariantSignature(height, width) with
+        {
+            ResizeMode = resize, CropToInk = crop, Mean = [0.1f], Std = [0.3f],
+            InkNormalization = uniformStrokes ? global::Siamese.Net.Imaging.InkNormalization.OtsuBinarizeUniformStrokes : global::Siamese.Net.Imaging.InkNormalization.OtsuBinarize,
+        };
         var managed = OnnxImagePreprocessing.FromJson(core.ToJson());
-        managed.InkNormalization.Should().Be(InkNormalization.OtsuBinarize);
+        managed.InkNormalization.Should().Be(uniformStrokes ? InkNormalization.OtsuBinarizeUniformStrokes : InkNormalization.OtsuBinarize);
         managed.CropToInk.Should().Be(crop);
         foreach (var file in _files)
         {

@@ -345,7 +345,7 @@ public sealed record ImagePreprocessing
     {
         int h = (int)image.shape[1], w = (int)image.shape[2];
         var pixels = image.contiguous().data<float>().ToArray();
-        var (plane, outHeight, outWidth) = InkBinarizer.Apply(pixels, h, w, CropToInk);
+        var (plane, outHeight, outWidth) = InkBinarizer.Apply(pixels, h, w, CropToInk, _inkNormalization == InkNormalization.OtsuBinarizeUniformStrokes, Height, Width);
         return torch.tensor(plane, new long[] { 1, 1, outHeight, outWidth });
     }
 

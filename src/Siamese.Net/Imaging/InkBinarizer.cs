@@ -1,7 +1,7 @@
 namespace Siamese.Net.Imaging;
 
 /// <summary>
-/// Otsu binarisation and cropping to the ink of one grey plane, in plain managed code. The file is compiled into both
+/// Otsu binarisation, cropping to the ink and stroke-width normalisation of one grey plane, in plain managed code. The file is compiled into both
 /// Siamese.Net (behind <c>ImagePreprocessing</c>) and Siamese.Net.Onnx (behind its managed preprocessing), so
 /// the two agree bit for bit by construction.
 /// </summary>
@@ -59,13 +59,16 @@ internal static class InkBinarizer
 
     /// <summary>
     /// Binarises a grey plane [height, width] (ink 0, paper 1) and, when <paramref name="crop"/>, crops it to the box
-    /// of its ink (ignoring <see cref="CropTrim"/> of the ink pixels on each side). A plane without ink is returned
-    /// whole and all paper.
+    /// of its ink (ignoring <see cref="CropTrim"/> of the ink pixels on each side). With <paramref name="uniformStrokes"/>
+    /// the strokes are then thinned to their skeleton and redrawn with one width, about one pixel of a
+    /// <paramref name="targetHeight"/> x <paramref name="targetWidth"/> resize (<see cref="StrokeRadius"/>). A plane
+    /// without ink is returned whole and all paper.
     /// </summary>
-    internal static (float[] Plane, int Height, int Width) Apply(ReadOnlySpan<float> plane, int height, int width, bool crop)
+    internal static (float[] Plane, int Height, int Width) Apply(ReadOnlySpan<float> plane, int height, int width, bool crop,
+        bool uniformStrokes = false, int targetHeight = 0, int targetWidth = 0)
     {
         int level = OtsuLevel(plane);
-        var binary = new float[plane.Length];
+        var binary = new bool[plane.Length];
         var rows = new long[height];
         var columns = new long[width];
         long ink = 0;
@@ -75,7 +78,7 @@ internal static class InkBinarizer
             {
                 int i = (y * width) + x;
                 bool isInk = Level(plane[i]) <= level;
-                binary[i] = isInk ? 0f : 1f;
+                binary[i] = isInk;
                 if (isInk)
                 {
                     rows[y]++;
@@ -85,22 +88,163 @@ internal static class InkBinarizer
             }
         }
 
-        if (!crop || ink == 0)
+        if (ink == 0)
         {
-            return (binary, height, width);
+            return (ToPlane(binary), height, width);
         }
 
-        long skip = (long)Math.Floor(ink * CropTrim);
-        var (top, bottom) = Span(rows, skip);
-        var (left, right) = Span(columns, skip);
-        int outHeight = bottom - top + 1, outWidth = right - left + 1;
-        var result = new float[outHeight * outWidth];
-        for (int y = 0; y < outHeight; y++)
+        if (crop)
         {
-            binary.AsSpan(((y + top) * width) + left, outWidth).CopyTo(result.AsSpan(y * outWidth, outWidth));
+            long skip = (long)Math.Floor(ink * CropTrim);
+            var (top, bottom) = Span(rows, skip);
+            var (left, right) = Span(columns, skip);
+            int outHeight = bottom - top + 1, outWidth = right - left + 1;
+            var cropped = new bool[outHeight * outWidth];
+            for (int y = 0; y < outHeight; y++)
+            {
+                binary.AsSpan(((y + top) * width) + left, outWidth).CopyTo(cropped.AsSpan(y * outWidth, outWidth));
+            }
+
+            (binary, height, width) = (cropped, outHeight, outWidth);
         }
 
-        return (result, outHeight, outWidth);
+        if (uniformStrokes)
+        {
+            Thin(binary, height, width);
+            binary = Thicken(binary, height, width, StrokeRadius(height, width, targetHeight, targetWidth));
+        }
+
+        return (ToPlane(binary), height, width);
+    }
+
+    /// <summary>
+    /// The radius R of the redrawn strokes (width 2R + 1): half the resize factor to the target, rounded, so a stroke
+    /// comes out about one target pixel wide whatever the scan's resolution or the pen; 0 (the skeleton) when the image
+    /// is not larger than the target.
+    /// </summary>
+    internal static int StrokeRadius(int height, int width, int targetHeight, int targetWidth)
+    {
+        double scale = Math.Max((double)height / Math.Max(1, targetHeight), (double)width / Math.Max(1, targetWidth));
+        return Math.Max(0, (int)Math.Round((scale - 1) / 2, MidpointRounding.ToEven));
+    }
+
+    /// <summary>
+    /// Zhang &amp; Suen (1984) thinning, in place: boundary ink pixels are peeled in two alternating sub-iterations
+    /// (south-east, then north-west) until none changes, leaving a one-pixel-wide, 8-connected skeleton with the
+    /// strokes' topology. Outside the plane counts as paper.
+    /// </summary>
+    internal static void Thin(bool[] ink, int height, int width)
+    {
+        var peel = new List<int>();
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                peel.Clear();
+                for (int y = 0; y < height; y++)
+                {
+                    for (int x = 0; x < width; x++)
+                    {
+                        if (ink[(y * width) + x] && Peelable(ink, height, width, y, x, pass))
+                        {
+                            peel.Add((y * width) + x);
+                        }
+                    }
+                }
+
+                foreach (int i in peel)
+                {
+                    ink[i] = false;
+                }
+
+                changed |= peel.Count > 0;
+            }
+        }
+    }
+
+    private static bool Peelable(bool[] ink, int height, int width, int y, int x, int pass)
+    {
+        bool At(int dy, int dx)
+        {
+            int yy = y + dy, xx = x + dx;
+            return yy >= 0 && yy < height && xx >= 0 && xx < width && ink[(yy * width) + xx];
+        }
+
+        // P2..P9: north, then clockwise.
+        Span<bool> p = [At(-1, 0), At(-1, 1), At(0, 1), At(1, 1), At(1, 0), At(1, -1), At(0, -1), At(-1, -1)];
+        int neighbours = 0, rises = 0;
+        for (int k = 0; k < 8; k++)
+        {
+            neighbours += p[k] ? 1 : 0;
+            rises += !p[k] && p[(k + 1) % 8] ? 1 : 0;
+        }
+
+        if (neighbours is < 2 or > 6 || rises != 1)
+        {
+            return false;
+        }
+
+        bool north = p[0], east = p[2], south = p[4], west = p[6];
+        return pass == 0
+            ? !(north && east && south) && !(east && south && west)
+            : !(north && east && west) && !(north && south && west);
+    }
+
+    /// <summary>Every pixel within a disc of <paramref name="radius"/> (x² + y² ≤ R² + R) of a skeleton pixel becomes ink.</summary>
+    private static bool[] Thicken(bool[] skeleton, int height, int width, int radius)
+    {
+        if (radius == 0)
+        {
+            return skeleton;
+        }
+
+        var offsets = new List<(int Y, int X)>();
+        for (int dy = -radius; dy <= radius; dy++)
+        {
+            for (int dx = -radius; dx <= radius; dx++)
+            {
+                if ((dy * dy) + (dx * dx) <= (radius * radius) + radius)
+                {
+                    offsets.Add((dy, dx));
+                }
+            }
+        }
+
+        var thick = new bool[skeleton.Length];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                if (!skeleton[(y * width) + x])
+                {
+                    continue;
+                }
+
+                foreach (var (dy, dx) in offsets)
+                {
+                    int yy = y + dy, xx = x + dx;
+                    if (yy >= 0 && yy < height && xx >= 0 && xx < width)
+                    {
+                        thick[(yy * width) + xx] = true;
+                    }
+                }
+            }
+        }
+
+        return thick;
+    }
+
+    private static float[] ToPlane(bool[] ink)
+    {
+        var plane = new float[ink.Length];
+        for (int i = 0; i < ink.Length; i++)
+        {
+            plane[i] = ink[i] ? 0f : 1f;
+        }
+
+        return plane;
     }
 
     /// <summary>First and last index whose cumulative count from that side exceeds <paramref name="skip"/>.</summary>
