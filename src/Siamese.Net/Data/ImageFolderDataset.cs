@@ -168,6 +168,43 @@ public sealed class ImageFolderDataset
         return new ImageFolderDataset(root, classNames.ToArray(), images.ToArray());
     }
 
+    /// <summary>
+    /// The dataset restricted to some of its classes, in the order given and numbered from 0 in that order, each
+    /// with all its images: a split by class (subjects, writers, alphabets) without listing the images again.
+    /// </summary>
+    /// <param name="classNames">Names of classes of this dataset, each at most once.</param>
+    /// <returns>A dataset with the same <see cref="Root"/>.</returns>
+    /// <exception cref="ArgumentException">No names, a name this dataset does not have, or a name given twice.</exception>
+    public ImageFolderDataset WithClasses(IEnumerable<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        string[] names = [.. classNames];
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < ClassNames.Count; c++)
+        {
+            ids[ClassNames[c]] = c;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            if (name is null || !ids.ContainsKey(name) || !seen.Add(name))
+            {
+                throw new ArgumentException(name is not null && seen.Contains(name)
+                    ? $"Class '{name}' is given twice."
+                    : $"{Root} has no class '{name}'.", nameof(classNames));
+            }
+        }
+
+        if (names.Length == 0)
+        {
+            throw new ArgumentException("At least one class must be kept.", nameof(classNames));
+        }
+
+        var images = names.SelectMany((name, id) => ImagesOfClass(ids[name]).Select(i => new LabelledImage(Images[i].Path, id))).ToArray();
+        return new ImageFolderDataset(Root, names, images);
+    }
+
     /// <summary>Indices into <see cref="Images"/> of the images of a class.</summary>
     /// <param name="classId">The class id.</param>
     public IReadOnlyList<int> ImagesOfClass(int classId) => _imagesByClass[classId];

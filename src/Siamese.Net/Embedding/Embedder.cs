@@ -17,6 +17,8 @@ namespace Siamese.Net.Embedding;
 /// Every <c>Embed</c> runs the network in evaluation mode under <c>no_grad</c>, in chunks of
 /// <see cref="EmbedderOptions.BatchSize"/> images, through <c>Module.call</c> (so forward hooks a user registered
 /// fire), and puts the network back in the train/eval mode it had before. Embeddings come back as float32 on the CPU.
+/// With <see cref="EmbedderOptions.TestTimeAugmentation"/>, each chunk runs once per view and the views' embeddings are
+/// averaged.
 /// </para>
 /// <para>
 /// Thread safety: concurrent <c>Embed</c> calls on one embedder are allowed (a web service); the first one switches

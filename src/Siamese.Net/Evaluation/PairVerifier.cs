@@ -76,4 +76,52 @@ public static class PairVerifier
 
         return VerificationScores.FromDistances(distances, same);
     }
+
+    /// <summary>
+    /// Scores image-file pairs (a pairs CSV, <see cref="Datasets.PairCsv"/>): every distinct file is embedded once,
+    /// however many pairs reuse it, then each pair is scored by the embedder's distance.
+    /// </summary>
+    /// <param name="embedder">The embedder (with the preprocessing the network was trained with).</param>
+    /// <param name="pairs">The pairs, with their labels.</param>
+    /// <param name="load">
+    /// Decodes a file into an image [C, H, W] in [0, 1] before the preprocessing, e.g. to score the same pairs on
+    /// altered scans (another contrast, another pen); null decodes with the embedder's decoder.
+    /// </param>
+    /// <param name="cancellationToken">Stops between chunks of images.</param>
+    /// <returns>Distance-like scores in the order of <paramref name="pairs"/>; smaller means more alike.</returns>
+    /// <exception cref="ArgumentException">No pairs, or a null pair.</exception>
+    /// <exception cref="InvalidOperationException">The embedder has no preprocessing.</exception>
+    /// <exception cref="FileNotFoundException">An image file does not exist.</exception>
+    public static VerificationScores Score(Embedder embedder, IReadOnlyList<ImagePair> pairs, Func<string, Tensor>? load = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0 || pairs.Any(p => p is null))
+        {
+            throw new ArgumentException(pairs.Count == 0 ? "There are no pairs to score." : "pairs contains a null pair.", nameof(pairs));
+        }
+
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            rows.TryAdd(pair.First, rows.Count);
+            rows.TryAdd(pair.Second, rows.Count);
+        }
+
+        string[] paths = [.. rows.Keys];
+        using var scope = NewDisposeScope();
+        var embeddings = load is null
+            ? embedder.Embed(paths, cancellationToken)
+            : cat(paths.Chunk(embedder.BatchSize).Select(chunk =>
+            {
+                using var images = NewDisposeScope();
+                return embedder.Embed(chunk.Select(load).ToList(), cancellationToken).MoveToOuterDisposeScope();
+            }).ToList(), 0);
+        using var noGrad = no_grad();
+        var first = embeddings.index_select(0, tensor(pairs.Select(p => rows[p.First]).ToArray()));
+        var second = embeddings.index_select(0, tensor(pairs.Select(p => rows[p.Second]).ToArray()));
+        var distance = embedder.Distance;
+        var values = distance.AsDistance(distance.Pairwise(first, second)).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        return VerificationScores.FromDistances(values, pairs.Select(p => p.Label).ToArray());
+    }
 }

@@ -61,6 +61,33 @@ public sealed class ImageFolderDatasetTests : IDisposable
     }
 
     [Fact]
+    public void With_classes_keeps_the_named_classes_in_the_given_order_renumbered()
+    {
+        TestDatasets.WriteFolders(_dir.Path, [1, 2, 3, 4]);
+        var ds = ImageFolderDataset.Load(_dir.Path);
+        string[] wanted = [ds.ClassNames[3], ds.ClassNames[1]];
+
+        var kept = ds.WithClasses(wanted);
+
+        kept.Root.Should().Be(ds.Root);
+        kept.ClassNames.Should().Equal(wanted);
+        kept.Images.Should().HaveCount(6);
+        kept.ImagesOfClass(0).Select(i => kept.Images[i].Path).Should().Equal(ds.ImagesOfClass(3).Select(i => ds.Images[i].Path));
+        kept.ImagesOfClass(1).Select(i => kept.Images[i].Path).Should().Equal(ds.ImagesOfClass(1).Select(i => ds.Images[i].Path));
+    }
+
+    [Fact]
+    public void With_classes_refuses_unknown_repeated_or_no_names()
+    {
+        TestDatasets.WriteFolders(_dir.Path, [1, 1]);
+        var ds = ImageFolderDataset.Load(_dir.Path);
+
+        FluentActions.Invoking(() => ds.WithClasses(["nobody"])).Should().Throw<ArgumentException>().WithMessage("*no class 'nobody'*").WithParameterName("classNames");
+        FluentActions.Invoking(() => ds.WithClasses([ds.ClassNames[0], ds.ClassNames[0]])).Should().Throw<ArgumentException>().WithMessage("*given twice*");
+        FluentActions.Invoking(() => ds.WithClasses([])).Should().Throw<ArgumentException>().WithMessage("*At least one class*");
+    }
+
+    [Fact]
     public void Split_by_class_is_disjoint_complete_and_seeded()
     {
         TestDatasets.WriteFolders(_dir.Path, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);

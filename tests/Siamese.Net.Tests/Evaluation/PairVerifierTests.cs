@@ -1,6 +1,9 @@
 using Siamese.Net.Data;
 using Siamese.Net.Distances;
+using Siamese.Net.Embedding;
 using Siamese.Net.Evaluation;
+using Siamese.Net.Imaging;
+using Siamese.Net.Tests.TestSupport;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -79,5 +82,52 @@ public sealed class PairVerifierTests
         // Euclidean over four pixels: sqrt(4 * 0.01) = 0.2 and sqrt(4) = 2.
         scores.Scores[0].Should().BeApproximately(0.2, 1e-5);
         scores.Scores[2].Should().BeApproximately(2.0, 1e-5);
+    }
+
+    [Fact]
+    public void File_pairs_embed_each_image_once_and_score_in_order()
+    {
+        using var folder = new TempDirectory();
+        string[] files = [.. Enumerable.Range(0, 4).Select(k => folder.Combine($"{k}.png"))];
+        for (int k = 0; k < files.Length; k++)
+        {
+            File.WriteAllBytes(files[k], TestDatasets.Image(2, 2, k * 40, "png"));
+        }
+
+        using var network = new SiameseNetwork(new Flatten(), new ManhattanDistance());
+        int embedded = 0;
+        network.register_forward_hook((_, input, output) =>
+        {
+            embedded += (int)input.shape[0];
+            return output;
+        });
+        var embedder = new Embedder(network, new ImagePreprocessing { Width = 2, Height = 2 });
+        ImagePair[] pairs = [new(files[0], files[1], PairLabel.Same), new(files[0], files[2], PairLabel.Different), new(files[1], files[2], PairLabel.Same), new(files[3], files[0], PairLabel.Different)];
+
+        var scores = PairVerifier.Score(embedder, pairs);
+
+        embedded.Should().Be(4, "four distinct files, each embedded once for six references");
+        using var rows = embedder.Embed(files);
+        double L1(int a, int b) => (rows[a] - rows[b]).abs().sum().item<float>();
+        scores.Scores.Should().Equal(new[] { L1(0, 1), L1(0, 2), L1(1, 2), L1(3, 0) }, (a, e) => Math.Abs(a - e) < 1e-5);
+        scores.IsSame.Should().Equal(true, false, true, false);
+    }
+
+    [Fact]
+    public void File_pairs_can_be_scored_on_altered_images_and_empty_pairs_are_refused()
+    {
+        using var folder = new TempDirectory();
+        string a = folder.Combine("a.png"), b = folder.Combine("b.png");
+        File.WriteAllBytes(a, TestDatasets.Image(2, 2, 10, "png"));
+        File.WriteAllBytes(b, TestDatasets.Image(2, 2, 200, "png"));
+        using var network = new SiameseNetwork(new Flatten(), new ManhattanDistance());
+        var embedder = new Embedder(network, new ImagePreprocessing { Width = 2, Height = 2 });
+
+        // Every image replaced by the same grey one: all distances become 0.
+        var altered = PairVerifier.Score(embedder, [new ImagePair(a, b, PairLabel.Different)], _ => torch.full(1, 2, 2, 0.5f));
+
+        altered.Scores.Should().Equal(0.0);
+        PairVerifier.Score(embedder, [new ImagePair(a, b, PairLabel.Different)]).Scores[0].Should().BeGreaterThan(1);
+        FluentActions.Invoking(() => PairVerifier.Score(embedder, Array.Empty<ImagePair>())).Should().Throw<ArgumentException>().WithParameterName("pairs");
     }
 }
