@@ -129,8 +129,8 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
         table.AddRow($"validation subjects, {split.Validation.ClassCount}-way 1-shot (model selection)", $"{P(validationOneShot.Mean)} ± {P(validationOneShot.HalfWidth)}");
         console.Write(table);
 
-        VerificationFigures.Save(output, [.. result.History.Select(r => r.TrainingLoss)], [.. result.History.Select(r => r.Validation?.Loss ?? double.NaN)], pairs, calibrated.Threshold,
-            i => Gray(testPixels[i], recipe), (a, b) => $"{Relative(a)} vs {Relative(b)}", "dissimilarity");
+        VerificationFigures.Save(output, [.. result.History.Select(r => r.TrainingLoss)], [.. result.History.Select(r => r.Validation?.Loss ?? double.NaN)], scores, calibrated.Threshold,
+            i => (Gray(testPixels[pairs.First[i]], recipe), Gray(testPixels[pairs.Second[i]], recipe), $"{Relative(pairs.First[i])} vs {Relative(pairs.Second[i])}"), "dissimilarity", "unseen subjects");
         classifier.AddClasses(split.Test, shotsPerClass: 1, cancellationToken); // a ready gallery: one image per test subject
         classifier.Threshold = double.IsNegativeInfinity(calibrated.Threshold) ? null : calibrated.Threshold; // none when validation had no pairs
 

@@ -19,14 +19,7 @@ public static class OneShotRuns
     public static string AlphabetOf(string className) => className.Split('/')[0];
 
     /// <summary>Keeps the classes whose name passes <paramref name="keep"/>, renumbered.</summary>
-    public static ImageFolderDataset Subset(ImageFolderDataset dataset, Func<string, bool> keep)
-    {
-        var names = dataset.ClassNames.Where(keep).ToList();
-        var index = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
-        var images = dataset.Images.Where(i => index.ContainsKey(dataset.ClassNames[i.ClassId]))
-            .Select(i => i with { ClassId = index[dataset.ClassNames[i.ClassId]] }).ToArray();
-        return ImageFolderDataset.FromImages(dataset.Root, names, images);
-    }
+    public static ImageFolderDataset Subset(ImageFolderDataset dataset, Func<string, bool> keep) => dataset.WithClasses(dataset.ClassNames.Where(keep));
 
     /// <summary>
     /// N-way 1-shot runs as Lake's: N characters (of one alphabet when <paramref name="withinAlphabet"/> and one is big

@@ -19,7 +19,7 @@ internal static class Baselines
         foreach (string path in paths)
         {
             using var scope = torch.NewDisposeScope();
-            var scan = EmbeddingTable.Scan(path);
+            var scan = Scans.Load(path);
             var ink = scan.masked_select(scan.lt(InkBelow));
             // The model's input is inverted: ink is bright, so darkness is the largest value.
             var prepared = model.Load(path);

@@ -43,17 +43,11 @@ internal sealed record SignatureData(PairSplitResult Split, IReadOnlyList<ImageP
     public static string WriterOf(string imagePath) =>
         Path.GetFileName(Path.GetDirectoryName(imagePath) ?? string.Empty) is var folder && folder.EndsWith("_forg", StringComparison.OrdinalIgnoreCase) ? folder[..^5] : folder;
 
-    /// <summary>The image files of a folder (NNN genuine, NNN_forg the forgeries of them), sorted; empty when absent.</summary>
-    public static IReadOnlyList<string> Images(string imageRoot, string folder) => !Directory.Exists(Path.Combine(imageRoot, folder)) ? [] :
-        Directory.EnumerateFiles(Path.Combine(imageRoot, folder)).Where(f => Path.GetExtension(f).ToUpperInvariant() is ".PNG" or ".JPG" or ".JPEG" or ".BMP" or ".PGM")
-            .Order(StringComparer.Ordinal).ToList();
-
     /// <summary>The training writers' folders as classes: NNN (genuine) and NNN_forg (the forgeries of NNN) are two classes.</summary>
     public ImageFolderDataset TrainFolders(string root)
     {
-        string trainRoot = Path.Combine(root, "train");
-        var names = TrainWriters.SelectMany(w => new[] { w, w + "_forg" }).Where(f => Images(trainRoot, f).Count > 0).ToList();
-        return ImageFolderDataset.FromImages(trainRoot, names, names.SelectMany((f, c) => Images(trainRoot, f).Select(path => new LabelledImage(path, c))).ToList());
+        var all = ImageFolderDataset.Load(Path.Combine(root, "train"));
+        return all.WithClasses(TrainWriters.SelectMany(w => new[] { w, w + "_forg" }).Where(all.ClassNames.Contains));
     }
 
     private static List<string> Writers(IEnumerable<ImagePair> pairs) =>

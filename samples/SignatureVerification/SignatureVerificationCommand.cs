@@ -31,9 +31,6 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
     /// <summary>File name of the saved classifier in the output folder.</summary>
     public const string ClassifierFileName = "signature-verifier.siamese";
 
-    /// <summary>File name of the example-pair picture in the output folder.</summary>
-    public const string PairGridFileName = "pairs.png";
-
     /// <inheritdoc />
     public override int Execute(CommandContext context, SignatureVerificationSettings settings, CancellationToken cancellationToken)
     {
@@ -46,10 +43,14 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
 
         bool signet = settings.Encoder.StartsWith("signet", StringComparison.OrdinalIgnoreCase);
         var (height, width) = settings.ParsedImageSize ?? (signet ? (105, 105) : embedded ? (32, 64) : (48, 96));
-        // Binarised, cropped and centred: the network sees stroke shapes only, never how dark the pen or scan was.
-        var preprocessing = settings.Ink.Equals("raw", StringComparison.OrdinalIgnoreCase)
-            ? new ImagePreprocessing { Height = height, Width = width, PadToAspect = true, Invert = true, ResizeMode = embedded ? ResizeMode.Area : ResizeMode.MinPool }
-            : ImagePreprocessing.InkInvariantSignature(height, width);
+        // Binarised, cropped and centred: the network sees stroke shapes only, never how dark the pen or scan was
+        // (with --ink strokes not how broad the pen was either: every stroke is redrawn at one width).
+        var preprocessing = settings.Ink.ToUpperInvariant() switch
+        {
+            "RAW" => new ImagePreprocessing { Height = height, Width = width, PadToAspect = true, Invert = true, ResizeMode = embedded ? ResizeMode.Area : ResizeMode.MinPool },
+            "STROKES" => ImagePreprocessing.InkInvariantSignature(height, width) with { InkNormalization = InkNormalization.OtsuBinarizeUniformStrokes },
+            _ => ImagePreprocessing.InkInvariantSignature(height, width),
+        };
         var images = new ImageStore(preprocessing, cacheInMemory: true);
 
         // Smaller than Koch's: a signature's slant and proportions are part of what identifies its writer.
@@ -85,40 +86,34 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
             trainer.Fit(network, loss, loader, validation, TrainerProgress.For(bar), cancellationToken));
         Say($"Kept epoch {result.BestEpoch + 1} (validation EER {result.BestMetric:F4}){(result.StoppedEarly ? ", stopped early" : string.Empty)}.");
 
-        // The ink-changed copy of the test scans goes through the same preprocessing after a per-image gamma and contrast change.
+        // Pairs are scored by the loss's distance (the BCE head's learned score, else the network's own); the
+        // ink-changed copy of the test scans goes through the same preprocessing after a gamma and contrast change.
         var embedder = new Embedder(network, preprocessing);
-        var testPaths = Distinct(data.Test);
-        using var validationTable = EmbeddingTable.Of(embedder, Distinct(validationPairs), changeInk: false, cancellationToken);
-        using var testTable = EmbeddingTable.Of(embedder, testPaths, changeInk: false, cancellationToken);
-        using var changedTable = EmbeddingTable.Of(embedder, testPaths, changeInk: true, cancellationToken);
-        var validationScores = validationTable.Score(loss.Distance, validationPairs);
+        var scorer = loss is BceHeadLoss ? new Embedder(network.Encoder, preprocessing, distance: loss.Distance) : embedder;
+        var validationScores = PairVerifier.Score(scorer, validationPairs, cancellationToken: cancellationToken);
         double threshold = ThresholdCalibration.AtEqualErrorRate(validationScores).Threshold;
-        var testScores = testTable.Score(loss.Distance, data.Test);
-        var changedScores = changedTable.Score(loss.Distance, data.Test);
+        var testScores = PairVerifier.Score(scorer, data.Test, cancellationToken: cancellationToken);
+        var changedScores = PairVerifier.Score(scorer, data.Test, Scans.WithChangedInk, cancellationToken);
         var (roc, atThreshold) = (testScores.Roc(), testScores.At(threshold));
         Say($"Validation EER {validationScores.Eer().Rate:F4} at threshold {threshold:F4}; on test: FAR {atThreshold.FalseAcceptRate:F4}, FRR {atThreshold.FalseRejectRate:F4}; ink-changed test EER {changedScores.Eer().Rate:F4}, accuracy {changedScores.At(threshold).Accuracy:F4}");
 
-        SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"), result.History.Select(e => e.TrainingLoss).ToList(),
-            result.History.Select(e => e.Validation?.Loss ?? double.NaN).ToList(), $"{settings.Loss} loss per epoch");
-        SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, testScores.Eer().Rate,
-            "ROC on test writers (genuine accepted vs forgeries accepted)");
-        SamplePlots.SaveDistanceHistograms(Path.Combine(output, "distances.png"), Of(testScores, true), Of(testScores, false), threshold,
-            title: "Test pair distances: genuine-genuine vs genuine-forgery");
-        WritePairGrid(Path.Combine(output, PairGridFileName), data.Test, testScores.Scores, threshold, settings.Seed);
+        VerificationFigures.Save(output, [.. result.History.Select(e => e.TrainingLoss)], [.. result.History.Select(e => e.Validation?.Loss ?? double.NaN)], testScores, threshold,
+            i => (GrayImage.Load(data.Test[i].First), GrayImage.Load(data.Test[i].Second), $"{Path.GetFileName(Path.GetDirectoryName(data.Test[i].Second))}/{Path.GetFileName(data.Test[i].Second)}"),
+            subject: "test writers (same: genuine, different: forgery)", seed: settings.Seed);
 
         // The deployable artefact: the test writers' genuine signatures enrolled, with a threshold on the classifier's
         // own distance (the network's; for the BCE head that is the Euclidean distance, calibrated again here).
-        double classifierThreshold = loss is BceHeadLoss ? ThresholdCalibration.AtEqualErrorRate(validationTable.Score(network.Distance, validationPairs)).Threshold : threshold;
+        double classifierThreshold = loss is BceHeadLoss ? ThresholdCalibration.AtEqualErrorRate(PairVerifier.Score(embedder, validationPairs, cancellationToken: cancellationToken)).Threshold : threshold;
         using (var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { Threshold = classifierThreshold }))
         {
-            data.TestWriters.Where(w => SignatureData.Images(data.TestRoot, w).Count > 0).ToList()
-                .ForEach(writer => classifier.AddClass(writer, SignatureData.Images(data.TestRoot, writer), cancellationToken));
+            var testFolders = ImageFolderDataset.Load(data.TestRoot);
+            classifier.AddClasses(testFolders.WithClasses(data.TestWriters.Where(testFolders.ClassNames.Contains)), cancellationToken: cancellationToken);
             var (onnx, reason) = ClassifierFiles.Save(classifier, Path.Combine(output, ClassifierFileName));
             Say($"Saved {ClassifierFileName}{(onnx is null ? $" (no ONNX bundle: {reason})" : $" and {Path.GetFileName(onnx)}")}.");
         }
 
-        var baselines = Baselines.Measure(testPaths, data.Test, images, new ImageStore(preprocessing with { InkNormalization = InkNormalization.None, CropToInk = false, ResizeMode = ResizeMode.Area }));
-        Say($"Wrote loss.png, roc.png, distances.png and {PairGridFileName} to {output}.");
+        var baselines = Baselines.Measure(Distinct(data.Test), data.Test, images, new ImageStore(preprocessing with { InkNormalization = InkNormalization.None, CropToInk = false, ResizeMode = ResizeMode.Area }));
+        Say($"Wrote loss.png, roc.png, distances.png and {VerificationFigures.PairGridFileName} to {output}.");
         baselines.Aggregate(new ResultWriter(), (r, b) => r.Add(b.Name, b.Value)).Add("eer_ink_changed", changedScores.Eer().Rate).Add("auc_ink_changed", changedScores.Auc())
             .Add("eer", testScores.Eer().Rate).Add("auc", roc.Auc).Add("accuracy", atThreshold.Accuracy)
             .Write(console.Profile.Out.Writer, output);
@@ -136,18 +131,6 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
     };
 
     private static List<string> Distinct(IEnumerable<ImagePair> pairs) => pairs.SelectMany(p => new[] { p.First, p.Second }).Distinct(StringComparer.Ordinal).ToList();
-
-    private static double[] Of(VerificationScores scores, bool same) => scores.Scores.Where((_, i) => scores.IsSame[i] == same).ToArray();
-
-    private static void WritePairGrid(string path, IReadOnlyList<ImagePair> pairs, IReadOnlyList<double> distances, double threshold, int seed)
-    {
-        // Four genuine and four forged test pairs, drawn with the seed, as the tutorial's picture of examples.
-        var random = SeedStreams.Random(seed, 0x6a);
-        var entries = new[] { PairLabel.Same, PairLabel.Different }.SelectMany(label => SeedStreams.Permutation(pairs.Count, random).Where(i => pairs[i].Label == label).Take(4)).Select(i => new PairGridEntry(GrayImage.Load(pairs[i].First), GrayImage.Load(pairs[i].Second), distances[i],
-            PredictedSame: distances[i] <= threshold, ActuallySame: pairs[i].Label == PairLabel.Same,
-            Caption: $"{Path.GetFileName(Path.GetDirectoryName(pairs[i].Second))}/{Path.GetFileName(pairs[i].Second)}")).ToList();
-        PairGridWriter.Write(path, entries, new PairGridOptions { Title = Invariant($"Test pairs (threshold {threshold:F3}): same = genuine, different = forgery") });
-    }
 
     private void Say(FormattableString text) => console.WriteLine(Invariant(text));
 

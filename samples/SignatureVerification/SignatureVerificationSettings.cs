@@ -24,7 +24,7 @@ public sealed class SignatureVerificationSettings : SampleSettings
     [CommandOption("--image-size <HxW>"), Description("Network input as HEIGHTxWIDTH (16-1024 each). Default: 48x96 for conv4 (32x64 on the embedded set), 105x105 for signet.")]
     public string? ImageSize { get; set; }
 
-    [CommandOption("--ink <MODE>"), Description("binarize (Otsu binarisation, crop to the ink, area shrink: the network cannot see how dark the ink is) or raw (grey values, min-pool shrink: the old pipeline, which lets it)."), DefaultValue("binarize")]
+    [CommandOption("--ink <MODE>"), Description("binarize (Otsu binarisation, crop to the ink, area shrink: the network cannot see how dark the ink is), strokes (binarize, then thin every stroke and redraw it at one width: nor how broad the pen is) or raw (grey values, min-pool shrink: the old pipeline, which lets it see both)."), DefaultValue("binarize")]
     public string Ink { get; set; } = "binarize";
 
     [CommandOption("--batch-size <N>"), Description("Pairs per training step (images for the label losses: 8 classes x N/8)."), DefaultValue(32)]
@@ -47,7 +47,7 @@ public sealed class SignatureVerificationSettings : SampleSettings
         string? error = base.Validate() is { Successful: false } b ? b.Message
             : Encoder.ToUpperInvariant() is not ("CONV4" or "SIGNET" or "SIGNET-BN") ? $"--encoder must be conv4, signet or signet-bn (got '{Encoder}')."
             : !Losses.Contains(Loss, StringComparer.OrdinalIgnoreCase) ? $"--loss must be one of {string.Join(", ", Losses)} (got '{Loss}')."
-            : Ink.ToUpperInvariant() is not ("BINARIZE" or "RAW") ? $"--ink must be binarize or raw (got '{Ink}')."
+            : Ink.ToUpperInvariant() is not ("BINARIZE" or "STROKES" or "RAW") ? $"--ink must be binarize, strokes or raw (got '{Ink}')."
             : ImageSize is not null && ParsedImageSize is null ? $"--image-size must be HEIGHTxWIDTH, each 16-1024 (got '{ImageSize}')."
             : BatchSize < 8 ? $"--batch-size must be at least 8 (got {BatchSize})."
             : PairsPerEpoch is < 1 ? $"--pairs-per-epoch must be positive (got {PairsPerEpoch})."

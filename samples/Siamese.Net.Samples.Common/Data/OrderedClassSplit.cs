@@ -34,7 +34,8 @@ public sealed record OrderedClassSplit(ImageFolderDataset Train, ImageFolderData
 
         var ordered = Enumerable.Range(0, faces.ClassCount).OrderBy(c => SubjectNumber(faces.ClassNames[c])).ThenBy(c => faces.ClassNames[c], StringComparer.Ordinal).ToArray();
         int held = testCount + validationCount;
-        return new OrderedClassSplit(Subset(faces, ordered[..^held]), Subset(faces, ordered[^held..^testCount]), Subset(faces, ordered[^testCount..]));
+        ImageFolderDataset Subset(int[] classes) => faces.WithClasses(classes.Select(c => faces.ClassNames[c]));
+        return new OrderedClassSplit(Subset(ordered[..^held]), Subset(ordered[^held..^testCount]), Subset(ordered[^testCount..]));
     }
 
     /// <summary>"s12" → 12; names without a number sort last.</summary>
@@ -48,7 +49,4 @@ public sealed record OrderedClassSplit(ImageFolderDataset Train, ImageFolderData
     /// <summary>"s26-s30 (5 subjects)" (the first and last class names and the count).</summary>
     public static string Describe(ImageFolderDataset subjects) =>
         subjects.ClassCount == 1 ? subjects.ClassNames[0] : $"{subjects.ClassNames[0]}-{subjects.ClassNames[^1]} ({subjects.ClassCount} subjects)";
-
-    private static ImageFolderDataset Subset(ImageFolderDataset faces, int[] classes) => ImageFolderDataset.FromImages(faces.Root,
-        [.. classes.Select(c => faces.ClassNames[c])], [.. classes.SelectMany((c, id) => faces.ImagesOfClass(c).Select(i => new LabelledImage(faces.Images[i].Path, id)))]);
 }

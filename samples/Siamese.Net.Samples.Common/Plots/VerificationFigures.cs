@@ -1,5 +1,4 @@
 using Siamese.Net.Evaluation;
-using Siamese.Net.Samples.Common.Baselines;
 using Siamese.Net.Samples.Common.Imaging;
 
 namespace Siamese.Net.Samples.Common.Plots;
@@ -18,31 +17,33 @@ public static class VerificationFigures
     /// <param name="output">The folder.</param>
     /// <param name="trainLoss">Training loss per epoch.</param>
     /// <param name="validationLoss">Validation loss per epoch (NaN where none).</param>
-    /// <param name="pairs">The scored test pairs.</param>
+    /// <param name="scores">The scored test pairs.</param>
     /// <param name="threshold">The calibrated threshold (same when the distance is at most it).</param>
-    /// <param name="image">The picture of row i of the pairs (values in [0, 1]).</param>
-    /// <param name="caption">The caption of a pair of rows, e.g. their file names.</param>
+    /// <param name="example">The two pictures (values in [0, 1]) and a caption of test pair i, e.g. its file names.</param>
     /// <param name="distanceLabel">"distance" or the tutorial's "dissimilarity".</param>
+    /// <param name="subject">What the test pairs are, for the titles: "unseen classes", "test writers".</param>
     /// <param name="seed">Seed of the example pairs' draw.</param>
-    public static void Save(string output, IReadOnlyList<double> trainLoss, IReadOnlyList<double> validationLoss, ScoredPairs pairs, double threshold,
-        Func<int, GrayImage> image, Func<int, int, string> caption, string distanceLabel = "distance", int seed = 17)
+    public static void Save(string output, IReadOnlyList<double> trainLoss, IReadOnlyList<double> validationLoss, VerificationScores scores, double threshold,
+        Func<int, (GrayImage First, GrayImage Second, string Caption)> example, string distanceLabel = "distance", string subject = "unseen classes", int seed = 17)
     {
-        ArgumentNullException.ThrowIfNull(pairs);
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(caption);
-        var scores = pairs.Scores();
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(example);
         var roc = scores.Roc();
-        SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"), trainLoss, validationLoss, "Training loss per epoch (validation: held-out classes)");
-        SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, scores.Eer().Rate, "ROC on unseen classes (all pairs)");
+        var distances = scores.Scores;
+        SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"), trainLoss, validationLoss, $"Training loss per epoch (validation: held-out {subject})");
+        SamplePlots.SaveRocCurve(Path.Combine(output, "roc.png"), roc.FalseAcceptRates, roc.TruePositiveRates, roc.Auc, scores.Eer().Rate, $"ROC on {subject} (all test pairs)");
         SamplePlots.SaveDistanceHistograms(Path.Combine(output, "distances.png"),
-            [.. pairs.Distances.Where((_, i) => pairs.IsSame[i])], [.. pairs.Distances.Where((_, i) => !pairs.IsSame[i])], threshold,
-            title: $"{char.ToUpperInvariant(distanceLabel[0])}{distanceLabel[1..]} of unseen pairs (line: threshold from validation)");
+            [.. distances.Where((_, i) => scores.IsSame[i])], [.. distances.Where((_, i) => !scores.IsSame[i])], threshold,
+            title: $"{char.ToUpperInvariant(distanceLabel[0])}{distanceLabel[1..]} of test pairs, {subject} (line: threshold from validation)");
         var random = new Random(seed);
-        var same = Enumerable.Range(0, pairs.Distances.Length).Where(i => pairs.IsSame[i]).OrderBy(_ => random.Next()).Take(5);
-        var different = Enumerable.Range(0, pairs.Distances.Length).Where(i => !pairs.IsSame[i]).OrderBy(_ => random.Next()).Take(5);
-        var entries = same.Zip(different, (s, d) => new[] { s, d }).SelectMany(x => x).Select(i => new PairGridEntry(
-            image(pairs.First[i]), image(pairs.Second[i]), pairs.Distances[i], pairs.Distances[i] <= threshold, pairs.IsSame[i], caption(pairs.First[i], pairs.Second[i]))).ToArray();
+        var same = Enumerable.Range(0, distances.Count).Where(i => scores.IsSame[i]).OrderBy(_ => random.Next()).Take(5);
+        var different = Enumerable.Range(0, distances.Count).Where(i => !scores.IsSame[i]).OrderBy(_ => random.Next()).Take(5);
+        var entries = same.Zip(different, (s, d) => new[] { s, d }).SelectMany(x => x).Select(i =>
+        {
+            var (first, second, caption) = example(i);
+            return new PairGridEntry(first, second, distances[i], distances[i] <= threshold, scores.IsSame[i], caption);
+        }).ToArray();
         PairGridWriter.Write(Path.Combine(output, PairGridFileName), entries,
-            new PairGridOptions { DistanceLabel = distanceLabel, ImageHeight = 100, Columns = 2, Title = "Unseen classes (threshold from validation)" });
+            new PairGridOptions { DistanceLabel = distanceLabel, ImageHeight = 100, Columns = 2, Title = $"Test pairs, {subject} (threshold from validation)" });
     }
 }

@@ -64,7 +64,7 @@ public sealed class SignatureVerificationSampleTests
         var results = File.ReadAllLines(Path.Combine(output, "results.txt"));
         results[^3..].Should().Equal(last);
         results.Select(l => l.Split('=')[0]).Should().Contain(BaselineNames.Select(n => "RESULT " + n), "the baselines are printed on the same test pairs");
-        foreach (string file in new[] { "loss.png", "roc.png", "distances.png", SignatureVerificationCommand.PairGridFileName, SignatureVerificationCommand.ClassifierFileName, "signature-verifier.siamese-onnx" })
+        foreach (string file in new[] { "loss.png", "roc.png", "distances.png", "pairs.png", SignatureVerificationCommand.ClassifierFileName, "signature-verifier.siamese-onnx" })
         {
             new FileInfo(Path.Combine(output, file)).Length.Should().BeGreaterThan(0, file);
         }
@@ -98,6 +98,24 @@ public sealed class SignatureVerificationSampleTests
 
         code.Should().Be(ExitCodes.Success, console.Output);
         console.Output.Should().Contain("RESULT eer=").And.Contain($"loss {name}");
+    }
+
+    [Fact]
+    public void Ink_strokes_trains_on_uniform_strokes_and_the_bundle_repeats_them()
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("sign_data");
+        SignatureDatasetGenerator.Generate(data, SmallWriterSet with { TrainWriters = 10, GenuinePerWriter = 4 });
+        string output = temp.Sub("out");
+        var console = new TestConsole();
+        int code = SampleHost.Run<SignatureVerificationCommand>(
+            ["--data", data, "--epochs", "1", "--output", output, "--image-size", "16x32", "--pairs-per-epoch", "32", "--batch-size", "16", "--ink", "strokes"],
+            "SignatureVerification", "test", console);
+
+        code.Should().Be(ExitCodes.Success, console.Output);
+        console.Output.Should().Contain("ink strokes").And.Contain("RESULT eer=");
+        using var deployed = Siamese.Net.Onnx.OnnxOneShotClassifier.Load(Path.Combine(output, "signature-verifier.siamese-onnx"));
+        deployed.Preprocessing.InkNormalization.Should().Be(Siamese.Net.Onnx.InkNormalization.OtsuBinarizeUniformStrokes);
     }
 
     [Fact]
@@ -154,8 +172,8 @@ public sealed class SignatureVerificationSampleTests
         var folders = split.TrainFolders(data);
         folders.ClassNames.Should().Equal(split.TrainWriters.SelectMany(w => new[] { w, w + "_forg" }));
         Enumerable.Range(0, folders.ClassCount).Select(c => folders.ImagesOfClass(c).Count).Should().OnlyContain(n => n == 3 || n == 2);
-        var writers = split.TrainWriters.Select(w => (Writer: w, Genuine: SignatureData.Images(Path.Combine(data, "train"), w),
-            Forgeries: SignatureData.Images(Path.Combine(data, "train"), w + "_forg"))).ToList();
+        List<string> Files(string folder) => [.. folders.ImagesOfClass(folders.ClassNames.ToList().IndexOf(folder)).Select(i => folders.Images[i].Path)];
+        var writers = split.TrainWriters.Select(w => (Writer: w, Genuine: Files(w), Forgeries: Files(w + "_forg"))).ToList();
 
         var source = new WriterPairSource(folders, store, batchSize: 16, pairsPerEpoch: 64, seed: 7, augmentation: null);
         source.BatchesPerEpoch.Should().Be(4);
