@@ -4,23 +4,15 @@ using Siamese.Net.Samples.Common.Cli;
 
 namespace FaceSimilarity;
 
-/// <summary>The training setting of one run: the options with every default resolved for the encoder, loss and data.</summary>
-/// <param name="Encoder">The encoder.</param>
-/// <param name="Loss">The loss.</param>
-/// <param name="Width">Network input width.</param>
-/// <param name="Height">Network input height.</param>
-/// <param name="EmbeddingSize">Size of a final Linear layer; 0 = none (conv4: the flattened feature map).</param>
-/// <param name="Epochs">Epochs.</param>
-/// <param name="LearningRate">Initial Adam learning rate.</param>
-/// <param name="WeightDecay">Adam (L2) weight decay.</param>
-/// <param name="Margin">The loss's margin (unused by prototypical, multi-similarity and supcon).</param>
-/// <param name="PairsPerEpoch">Contrastive loss: random pairs per epoch.</param>
-/// <param name="BatchSize">Contrastive loss: pairs per batch.</param>
-/// <param name="SubjectsPerBatch">P of the P x K batches.</param>
-/// <param name="ImagesPerSubject">K of the P x K batches.</param>
-/// <param name="BatchesPerEpoch">P x K batches per epoch.</param>
+/// <summary>
+/// The training setting of one run: the options with every default resolved for the encoder, loss and data. Sizes are
+/// the network input's; <c>EmbeddingSize</c> 0 means no final Linear layer (conv4: the flattened feature map);
+/// <c>Margin</c> is the loss's (unused by prototypical, multi-similarity and supcon); <c>Miner</c> picks the triplet
+/// loss's tuples; <c>PairsPerEpoch</c> and <c>BatchSize</c> are the contrastive loss's random pairs, the last three
+/// the P x K batches of every other loss.
+/// </summary>
 public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Width, int Height, int EmbeddingSize, int Epochs, double LearningRate,
-    double WeightDecay, double Margin, int PairsPerEpoch, int BatchSize, int SubjectsPerBatch, int ImagesPerSubject, int BatchesPerEpoch)
+    double WeightDecay, double Margin, MinerChoice Miner, int PairsPerEpoch, int BatchSize, int SubjectsPerBatch, int ImagesPerSubject, int BatchesPerEpoch)
 {
     /// <summary>True for the tutorial's loss on random pairs (constant learning rate, validation on pairs).</summary>
     public bool Pairs => Loss == LossChoice.Contrastive;
@@ -36,7 +28,7 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
         return new FaceRecipe(settings.Encoder, settings.Loss, size.Width, size.Height,
             settings.EmbeddingSize ?? settings.Encoder switch { EncoderChoice.Conv4 => 0, EncoderChoice.SmallCnn => 128, _ => 32 },
             settings.EpochsOr(pairs ? (embedded ? 4 : 12) : (embedded ? 8 : 30)),
-            settings.LearningRate ?? (pairs ? 5e-4 : 1e-3), settings.WeightDecay ?? (pairs ? 0 : 5e-4), settings.Margin ?? margin,
+            settings.LearningRate ?? (pairs ? 5e-4 : 1e-3), settings.WeightDecay ?? (pairs ? 0 : 5e-4), settings.Margin ?? margin, settings.Miner,
             settings.PairsPerEpoch ?? (embedded ? 1280 : 1920), settings.BatchSize, settings.SubjectsPerBatch, settings.ImagesPerSubject,
             settings.BatchesPerEpoch ?? (embedded ? 10 : 20));
     }
@@ -54,7 +46,17 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
         LossChoice.ProxyAnchor => new ProxyAnchorLoss(classes, embeddingSize, margin: Margin),
         LossChoice.MultiSimilarity => new MultiSimilarityLoss(miner: new MultiSimilarityMiner()),
         LossChoice.SupCon => new SupervisedContrastiveLoss(temperature: 0.1),
-        LossChoice.Triplet => new TripletMarginLoss(Margin, new BatchHardTripletMiner()),
+        LossChoice.Triplet => new TripletMarginLoss(Margin, Miner switch
+        {
+            MinerChoice.BatchAll => new BatchAllTripletMiner(margin: Margin),
+            MinerChoice.SemiHard => new SemiHardTripletMiner(Margin),
+            MinerChoice.BatchEasyHard => new BatchEasyHardMiner(),
+            MinerChoice.PairMargin => new PairMarginMiner(positiveMargin: 0.2, negativeMargin: 0.8), // pytorch-metric-learning's defaults for unit-length embeddings
+            MinerChoice.MultiSimilarity => new MultiSimilarityMiner(),
+            MinerChoice.TripletMarginHard or MinerChoice.TripletMarginSemiHard or MinerChoice.TripletMarginEasy or MinerChoice.TripletMarginAll =>
+                new TripletMarginMiner(Margin, Enum.Parse<TripletSelection>(Miner.ToString()["TripletMargin".Length..])),
+            _ => new BatchHardTripletMiner(),
+        }),
         LossChoice.Prototypical => new PrototypicalLoss(shots: 1),
         LossChoice.Circle => new CircleLoss(margin: Margin, gamma: 80),
         LossChoice.NTXent => new NTXentLoss(temperature: 0.1),
@@ -69,6 +71,6 @@ public sealed record FaceRecipe(EncoderChoice Encoder, LossChoice Loss, int Widt
     public string Describe() =>
         $"{Encoder switch { EncoderChoice.Conv4 => "Conv4Encoder", EncoderChoice.SmallCnn => "SmallCnn", _ => "FaceSimilarityNet" }} {Width}x{Height} → {(EmbeddingSize == 0 ? "flattened feature map" : EmbeddingSize)}, " +
         (Pairs ? $"contrastive loss (margin {Margin}), {PairsPerEpoch} random pairs (half same) per epoch in batches of {BatchSize}, Adam {LearningRate} (constant)"
-            : $"{Loss switch { LossChoice.Triplet => "batch-hard triplet", LossChoice.Prototypical => "1-shot prototypical", _ => Loss }} loss (margin {Margin}), " +
+            : $"{Loss switch { LossChoice.Triplet => $"triplet ({Miner} miner)", LossChoice.Prototypical => "1-shot prototypical", _ => Loss }} loss (margin {Margin}), " +
               $"{BatchesPerEpoch} batches of {SubjectsPerBatch} subjects x {ImagesPerSubject} images per epoch, Adam {LearningRate} (cosine decay)") + $", weight decay {WeightDecay}, {Epochs} epochs";
 }

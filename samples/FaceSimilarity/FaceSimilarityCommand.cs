@@ -108,8 +108,8 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
         var validationOneShot = EmbeddingEvaluation.OneShot(validationEmbeddings.Embeddings, validationIds, classifier.Distance, settings.Episodes, settings.Seed, out _);
 
         // Baselines without a network, on the same test pairs and episodes: standardised pixels, and eigenfaces fitted on the non-test subjects.
-        using var testPixels = Pixels(images, split.Test);
-        using var trainPixels = Pixels(images, split.Train, split.Validation);
+        using var testPixels = RawPixels.Of(images, split.Test.Images.Select(i => i.Path));
+        using var trainPixels = RawPixels.Of(images, split.Train.Images.Concat(split.Validation.Images).Select(i => i.Path));
         using var eigenfaces = Eigenfaces.Fit(trainPixels, EigenfaceComponents);
         using var testEigen = eigenfaces.Project(testPixels);
         (AccuracyEstimate OneShot, double Eer) Baseline(Tensor rows) =>
@@ -130,7 +130,7 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
         console.Write(table);
 
         VerificationFigures.Save(output, [.. result.History.Select(r => r.TrainingLoss)], [.. result.History.Select(r => r.Validation?.Loss ?? double.NaN)], scores, calibrated.Threshold,
-            i => (Gray(testPixels[pairs.First[i]], recipe), Gray(testPixels[pairs.Second[i]], recipe), $"{Relative(pairs.First[i])} vs {Relative(pairs.Second[i])}"), "dissimilarity", "unseen subjects");
+            i => (GrayImage.Load(split.Test.Images[pairs.First[i]].Path), GrayImage.Load(split.Test.Images[pairs.Second[i]].Path), $"{Relative(pairs.First[i])} vs {Relative(pairs.Second[i])}"), "dissimilarity", "unseen subjects");
         classifier.AddClasses(split.Test, shotsPerClass: 1, cancellationToken); // a ready gallery: one image per test subject
         classifier.Threshold = double.IsNegativeInfinity(calibrated.Threshold) ? null : calibrated.Threshold; // none when validation had no pairs
 
@@ -174,19 +174,6 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
     {
         using var embedded = new Embedder(network, preprocessing, new EmbedderOptions { TestTimeAugmentation = augmentation }).Embed(validation, cancellationToken);
         return EmbeddingEvaluation.AllPairs(embedded.Embeddings, [.. validation.Images.Select(i => i.ClassId)], network.Distance).Scores().Auc();
-    }
-
-    private static Tensor Pixels(ImageStore images, params ImageFolderDataset[] sets)
-    {
-        using var scope = NewDisposeScope();
-        return stack([.. sets.SelectMany(s => s.Images).Select(i => images.Load(i.Path).flatten())]).MoveToOuterDisposeScope();
-    }
-
-    private static GrayImage Gray(Tensor row, FaceRecipe recipe)
-    {
-        using var scope = NewDisposeScope();
-        var pixels = recipe.Encoder == EncoderChoice.FaceNet ? row : (row * 0.2) + 0.45;
-        return new GrayImage(pixels.clamp(0, 1).contiguous().data<float>().ToArray(), recipe.Width, recipe.Height);
     }
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

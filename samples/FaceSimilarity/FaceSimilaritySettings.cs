@@ -30,6 +30,10 @@ public sealed class FaceSimilaritySettings : SampleSettings
      Description("triplet (default, batch-hard), cosface, arcface, subcenterarcface, proxyanchor, proxynca, normalizedsoftmax, multisimilarity, circle, supcon, ntxent, liftedstructure, prototypical, bce (Koch's pair head; scored by Euclidean distance) on P x K batches; contrastive (the tutorial's) on random pairs.")]
     public LossChoice Loss { get; set; } = LossChoice.Triplet;
 
+    /// <summary>The triplet loss's miner.</summary>
+    [CommandOption("--miner <MINER>"), DefaultValue(MinerChoice.BatchHard), Description("triplet only: batchhard (default), batchall, semihard, batcheasyhard, pairmargin, multisimilarity, tripletmarginhard, tripletmarginsemihard, tripletmargineasy, tripletmarginall.")]
+    public MinerChoice Miner { get; set; } = MinerChoice.BatchHard;
+
     /// <summary>Network input size, "N" or "WxH"; null = the encoder's default.</summary>
     [CommandOption("--image-size <SIZE>"), Description("N or WIDTHxHEIGHT. Default 48x56 (conv4, smallcnn), 100 for facenet (56 on generated faces).")]
     public string? ImageSize { get; set; }
@@ -117,4 +121,10 @@ public enum LossChoice
 {
     CosFace, ArcFace, SubCenterArcFace, ProxyAnchor, MultiSimilarity, SupCon, Triplet, Prototypical, Contrastive,
     Circle, NTXent, LiftedStructure, ProxyNca, NormalizedSoftmax, Bce,
+}
+
+/// <summary>The triplet loss's miners: the <c>Siamese.Net.Miners</c> type of that name; TripletMarginX is <c>TripletMarginMiner</c> with selection X.</summary>
+public enum MinerChoice
+{
+    BatchHard, BatchAll, SemiHard, BatchEasyHard, PairMargin, MultiSimilarity, TripletMarginHard, TripletMarginSemiHard, TripletMarginEasy, TripletMarginAll,
 }

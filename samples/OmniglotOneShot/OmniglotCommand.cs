@@ -11,6 +11,7 @@ using Siamese.Net.Imaging;
 using Siamese.Net.Inference;
 using Siamese.Net.Losses;
 using Siamese.Net.Miners;
+using Siamese.Net.Samples.Common.Baselines;
 using Siamese.Net.Samples.Common.Data;
 using Siamese.Net.Samples.Common.Imaging;
 using Siamese.Net.Samples.Common.Plots;
@@ -104,8 +105,7 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
         var random = runsFolder is not null ? OneShotRuns.Mix(runs, 400, runs[0].SupportPaths.Count, s.Seed + 3) : OneShotRuns.Draw(test!, s.TestRuns, s.Ways, withinAlphabet: false, s.Seed + 3);
         var scores = OneShotRuns.Score(runs, p => Embed(embedder, store, p), loss.Distance);
         var randomScores = OneShotRuns.Score(random, p => Embed(embedder, store, p), loss.Distance);
-        Tensor RawPixels(IReadOnlyList<string> paths) => torch.stack(paths.Select(store.Load).ToArray()).flatten(1);
-        var (pixels, randomPixels) = (OneShotRuns.Score(runs, RawPixels, new EuclideanDistance()), OneShotRuns.Score(random, RawPixels, new EuclideanDistance()));
+        var (pixels, randomPixels) = (OneShotRuns.Score(runs, p => RawPixels.Of(store, p), new EuclideanDistance()), OneShotRuns.Score(random, p => RawPixels.Of(store, p), new EuclideanDistance()));
         int ways = runs[0].SupportPaths.Count;
         if (runs.Count <= 40)
         {

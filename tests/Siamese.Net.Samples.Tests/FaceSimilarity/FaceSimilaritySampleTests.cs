@@ -4,6 +4,8 @@ using Siamese.Net;
 using Siamese.Net.Data;
 using Siamese.Net.Encoders;
 using Siamese.Net.Inference;
+using Siamese.Net.Miners;
+using Siamese.Net.Losses;
 using Siamese.Net.Samples.Common.Cli;
 using Siamese.Net.Samples.Common.Data;
 using Siamese.Net.Samples.Common.Synthetic;
@@ -112,7 +114,8 @@ public sealed class FaceSimilaritySampleTests
     [InlineData(LossChoice.MultiSimilarity, "MultiSimilarity loss")]
     [InlineData(LossChoice.SupCon, "SupCon loss")]
     [InlineData(LossChoice.Prototypical, "1-shot prototypical loss")]
-    [InlineData(LossChoice.Triplet, "batch-hard triplet loss (margin 0.5)")]
+    [InlineData(LossChoice.Triplet, "triplet (BatchHard miner) loss (margin 0.5)")]
+    [InlineData(LossChoice.Bce, "Bce loss")]
     [InlineData(LossChoice.Circle, "Circle loss (margin 0.25)")]
     [InlineData(LossChoice.NTXent, "NTXent loss")]
     [InlineData(LossChoice.LiftedStructure, "LiftedStructure loss")]
@@ -133,6 +136,48 @@ public sealed class FaceSimilaritySampleTests
 
         code.Should().Be(ExitCodes.Success, console.Output);
         console.Output.Should().Contain(described);
+        ResultLines(console.Output);
+    }
+
+    [Theory]
+    [InlineData(MinerChoice.BatchHard, typeof(BatchHardTripletMiner))]
+    [InlineData(MinerChoice.BatchAll, typeof(BatchAllTripletMiner))]
+    [InlineData(MinerChoice.SemiHard, typeof(SemiHardTripletMiner))]
+    [InlineData(MinerChoice.BatchEasyHard, typeof(BatchEasyHardMiner))]
+    [InlineData(MinerChoice.PairMargin, typeof(PairMarginMiner))]
+    [InlineData(MinerChoice.MultiSimilarity, typeof(MultiSimilarityMiner))]
+    [InlineData(MinerChoice.TripletMarginHard, typeof(TripletMarginMiner))]
+    [InlineData(MinerChoice.TripletMarginSemiHard, typeof(TripletMarginMiner))]
+    [InlineData(MinerChoice.TripletMarginEasy, typeof(TripletMarginMiner))]
+    [InlineData(MinerChoice.TripletMarginAll, typeof(TripletMarginMiner))]
+    public void Every_miner_choice_builds_its_miner_for_the_triplet_loss(MinerChoice miner, Type type)
+    {
+        var recipe = FaceRecipe.From(new FaceSimilaritySettings { Miner = miner }, embedded: false);
+        using var loss = recipe.CreateLoss(classes: 26, embeddingSize: 64);
+
+        loss.Should().BeOfType<TripletMarginLoss>().Which.Miner.Should().BeOfType(type);
+        if (loss.Miner is TripletMarginMiner margin)
+        {
+            margin.Selection.ToString().Should().Be(miner.ToString()["TripletMargin".Length..]);
+        }
+    }
+
+    [Fact]
+    public void A_pair_miner_trains_the_triplet_loss_through_pairs_converted_to_triplets()
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("faces");
+        FaceDatasetGenerator.Generate(data, new FaceDatasetOptions { Subjects = 14, ImagesPerSubject = 4, Seed = 3 });
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+
+        int code = SampleHost.Run<FaceSimilarityCommand>(
+            ["--data", data, "--output", temp.Sub("out"), "--miner", "pairmargin", "--epochs", "1", "--image-size", "16x20", "--embedding-size", "8",
+             "--subjects-per-batch", "2", "--images-per-subject", "3", "--batches-per-epoch", "2", "--validation-subjects", "2", "--episodes", "20"],
+            "FaceSimilarity", "test", console);
+
+        code.Should().Be(ExitCodes.Success, console.Output);
+        console.Output.Should().Contain("triplet (PairMargin miner)");
         ResultLines(console.Output);
     }
 
