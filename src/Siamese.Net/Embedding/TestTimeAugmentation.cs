@@ -26,10 +26,11 @@ public sealed class TestTimeAugmentation : IEquatable<TestTimeAugmentation>
 {
     private const string ShiftsPrefix = "shifts-";
 
-    private TestTimeAugmentation(string name, IReadOnlyList<TestTimeView> views)
+    private TestTimeAugmentation(string name, TestTimeView[] views)
     {
         Name = name;
-        Views = views;
+        // Read-only, not the array: the presets are shared, so no caller may change their views.
+        Views = Array.AsReadOnly(views);
     }
 
     /// <summary>One view, the image itself: no test-time augmentation (the default).</summary>

@@ -68,6 +68,13 @@ public sealed class TestTimeAugmentationTests : IDisposable
     }
 
     [Fact]
+    public void The_shared_presets_views_cannot_be_changed()
+    {
+        TestTimeAugmentation.HorizontalFlip.Views.Should().NotBeAssignableTo<TestTimeView[]>();
+        TestTimeAugmentation.HorizontalFlip.Views.Should().BeAssignableTo<System.Collections.ObjectModel.ReadOnlyCollection<TestTimeView>>();
+    }
+
+    [Fact]
     public void A_shift_moves_the_content_and_repeats_the_edge()
     {
         // Columns 0..5 hold their index; one bright pixel at row 2, column 3.
