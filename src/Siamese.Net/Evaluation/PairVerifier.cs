@@ -101,14 +101,17 @@ public static class PairVerifier
             throw new ArgumentException(pairs.Count == 0 ? "There are no pairs to score." : "pairs contains a null pair.", nameof(pairs));
         }
 
+        // Row i of the embeddings is paths[i]; rows maps a file to its row.
         var rows = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var pair in pairs)
+        var paths = new List<string>();
+        foreach (string path in pairs.SelectMany(p => new[] { p.First, p.Second }))
         {
-            rows.TryAdd(pair.First, rows.Count);
-            rows.TryAdd(pair.Second, rows.Count);
+            if (rows.TryAdd(path, paths.Count))
+            {
+                paths.Add(path);
+            }
         }
 
-        string[] paths = [.. rows.Keys];
         using var scope = NewDisposeScope();
         var embeddings = load is null
             ? embedder.Embed(paths, cancellationToken)
