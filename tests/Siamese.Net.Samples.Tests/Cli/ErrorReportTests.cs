@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Siamese.Net.Samples.Common.Cli;
 using Siamese.Net.Samples.Common.Synthetic;
+using Siamese.Net.Samples.Tests.TestSupport;
 using Spectre.Console;
 
 namespace Siamese.Net.Samples.Tests.Cli;
@@ -116,24 +116,9 @@ public sealed partial class ErrorReportTests
 
     private static (int Code, string Stdout) RunSample(string sample, string[] args)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, sample + ".dll");
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+        var (code, stdout, stderr) = SampleProcess.Run(sample, args);
+        return (code, stdout + stderr);
     }
-
-    /// <summary>The dotnet host running the tests (the CLI sets DOTNET_HOST_PATH for its children).</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private static Exception Thrown(Action action)
     {

@@ -123,20 +123,11 @@ public sealed class FaceSimilaritySampleTests
     [InlineData(LossChoice.NormalizedSoftmax, "NormalizedSoftmax loss")]
     public void Every_loss_choice_trains_on_P_x_K_batches_and_ends_with_the_result_lines(LossChoice loss, string described)
     {
-        using var temp = new TempFolder();
-        string data = temp.Sub("faces");
-        FaceDatasetGenerator.Generate(data, new FaceDatasetOptions { Subjects = 14, ImagesPerSubject = 4, Seed = 3 });
-        var console = new TestConsole();
-        console.Profile.Width = 200;
+        var (code, output) = RunOneTinyEpoch("--loss", loss.ToString().ToLowerInvariant());
 
-        int code = SampleHost.Run<FaceSimilarityCommand>(
-            ["--data", data, "--output", temp.Sub("out"), "--loss", loss.ToString().ToLowerInvariant(), "--epochs", "1", "--image-size", "16x20", "--embedding-size", "8",
-             "--subjects-per-batch", "2", "--images-per-subject", "3", "--batches-per-epoch", "2", "--validation-subjects", "2", "--episodes", "20"],
-            "FaceSimilarity", "test", console);
-
-        code.Should().Be(ExitCodes.Success, console.Output);
-        console.Output.Should().Contain(described);
-        ResultLines(console.Output);
+        code.Should().Be(ExitCodes.Success, output);
+        output.Should().Contain(described);
+        ResultLines(output);
     }
 
     [Theory]
@@ -165,20 +156,11 @@ public sealed class FaceSimilaritySampleTests
     [Fact]
     public void A_pair_miner_trains_the_triplet_loss_through_pairs_converted_to_triplets()
     {
-        using var temp = new TempFolder();
-        string data = temp.Sub("faces");
-        FaceDatasetGenerator.Generate(data, new FaceDatasetOptions { Subjects = 14, ImagesPerSubject = 4, Seed = 3 });
-        var console = new TestConsole();
-        console.Profile.Width = 200;
+        var (code, output) = RunOneTinyEpoch("--miner", "pairmargin");
 
-        int code = SampleHost.Run<FaceSimilarityCommand>(
-            ["--data", data, "--output", temp.Sub("out"), "--miner", "pairmargin", "--epochs", "1", "--image-size", "16x20", "--embedding-size", "8",
-             "--subjects-per-batch", "2", "--images-per-subject", "3", "--batches-per-epoch", "2", "--validation-subjects", "2", "--episodes", "20"],
-            "FaceSimilarity", "test", console);
-
-        code.Should().Be(ExitCodes.Success, console.Output);
-        console.Output.Should().Contain("triplet (PairMargin miner)");
-        ResultLines(console.Output);
+        code.Should().Be(ExitCodes.Success, output);
+        output.Should().Contain("triplet (PairMargin miner)");
+        ResultLines(output);
     }
 
     [Fact]
@@ -198,6 +180,22 @@ public sealed class FaceSimilaritySampleTests
     [InlineData(" 48X56 ", 48, 56)]
     public void Image_sizes_are_a_side_or_width_x_height(string text, int width, int height) =>
         ImageSizeText.Parse(text).Should().Be((width, height));
+
+    /// <summary>One epoch of two tiny P x K batches on 14 generated subjects, with the given extra options.</summary>
+    private static (int Code, string Output) RunOneTinyEpoch(params string[] options)
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("faces");
+        FaceDatasetGenerator.Generate(data, new FaceDatasetOptions { Subjects = 14, ImagesPerSubject = 4, Seed = 3 });
+        var console = new TestConsole();
+        console.Profile.Width = 200;
+
+        int code = SampleHost.Run<FaceSimilarityCommand>(
+            ["--data", data, "--output", temp.Sub("out"), .. options, "--epochs", "1", "--image-size", "16x20", "--embedding-size", "8",
+             "--subjects-per-batch", "2", "--images-per-subject", "3", "--batches-per-epoch", "2", "--validation-subjects", "2", "--episodes", "20"],
+            "FaceSimilarity", "test", console);
+        return (code, console.Output);
+    }
 
     private static string[] ResultLines(string output)
     {

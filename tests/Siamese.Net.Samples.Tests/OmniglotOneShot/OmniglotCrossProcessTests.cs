@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Siamese.Net.Samples.Common.Synthetic;
+using Siamese.Net.Samples.Tests.TestSupport;
 
 namespace Siamese.Net.Samples.Tests.OmniglotOneShot;
 
@@ -31,24 +31,8 @@ public sealed partial class OmniglotCrossProcessTests
 
     private static string RunChild(string[] args)
     {
-        string sample = Path.Combine(AppContext.BaseDirectory, "OmniglotOneShot.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(sample);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, stdout + stderr.Result);
+        var (code, stdout, stderr) = SampleProcess.Run("OmniglotOneShot", args);
+        code.Should().Be(0, stdout + stderr);
         return stdout;
     }
 

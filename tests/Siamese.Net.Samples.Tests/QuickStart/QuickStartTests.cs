@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Siamese.Net.Inference;
 using Siamese.Net.Samples.Common.Synthetic;
+using Siamese.Net.Samples.Tests.TestSupport;
 
 namespace Siamese.Net.Samples.Tests.QuickStart;
 
@@ -48,30 +48,12 @@ public sealed partial class QuickStartTests
 
     private static (string Output, int ExitCode) Run(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "QuickStart.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (output + error.Result, process.ExitCode);
+        var (code, stdout, stderr) = SampleProcess.Run("QuickStart", args, workingDirectory);
+        return (stdout + stderr, code);
     }
 
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Siamese.Net.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("Siamese.Net.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryRoot() =>
+        Repository.FindRoot() ?? throw new InvalidOperationException("Siamese.Net.sln not found above " + AppContext.BaseDirectory);
 
     [GeneratedRegex(@"^(s\d+): (.*), threshold", RegexOptions.Multiline)]
     private static partial Regex AnswerLine();

@@ -33,15 +33,12 @@ internal static class SharedDatasets
             return Directory.Exists(overridden) ? Path.GetFullPath(overridden) : null;
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (Repository.FindRoot() is not { } repository)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Siamese.Net.sln")))
-            {
-                string datasets = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets"));
-                return Directory.Exists(datasets) ? datasets : null;
-            }
+            return null;
         }
 
-        return null;
+        string datasets = Path.GetFullPath(Path.Combine(repository, "..", "shared", "datasets"));
+        return Directory.Exists(datasets) ? datasets : null;
     }
 }
