@@ -93,9 +93,9 @@ public sealed class FaceSimilarityCommand(IAnsiConsole console) : Command<FaceSi
 
         // Everything below goes through the classifier a user would load: its preprocessing, encoder and test-time
         // augmentation, which averages each face with its mirror image only if that helps on the validation subjects.
-        var views = new[] { TestTimeAugmentation.None, TestTimeAugmentation.HorizontalFlip }.MaxBy(a => ValidationAuc(network, preprocessing, a, split.Validation, cancellationToken))!;
-        console.MarkupLine($"[bold]Test-time augmentation[/] (chosen by validation ROC AUC): {views}");
-        using var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { TopK = 3, TestTimeAugmentation = views });
+        var testTimeAugmentation = new[] { TestTimeAugmentation.None, TestTimeAugmentation.HorizontalFlip }.MaxBy(a => ValidationAuc(network, preprocessing, a, split.Validation, cancellationToken))!;
+        console.MarkupLine($"[bold]Test-time augmentation[/] (chosen by validation ROC AUC): {testTimeAugmentation}");
+        using var classifier = new OneShotClassifier(network, preprocessing, new OneShotClassifierOptions { TopK = 3, TestTimeAugmentation = testTimeAugmentation });
         using var validationEmbeddings = classifier.Embedder.Embed(split.Validation, cancellationToken);
         int[] validationIds = [.. split.Validation.Images.Select(i => i.ClassId)];
         var calibrated = ThresholdCalibration.AtEqualErrorRate(EmbeddingEvaluation.AllPairs(validationEmbeddings.Embeddings, validationIds, classifier.Distance).Scores());

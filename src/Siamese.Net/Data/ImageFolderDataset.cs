@@ -201,8 +201,7 @@ public sealed class ImageFolderDataset
             throw new ArgumentException("At least one class must be kept.", nameof(classNames));
         }
 
-        var images = names.SelectMany((name, id) => ImagesOfClass(ids[name]).Select(i => new LabelledImage(Images[i].Path, id))).ToArray();
-        return new ImageFolderDataset(Root, names, images);
+        return Subset([.. names.Select(name => ids[name])]);
     }
 
     /// <summary>Indices into <see cref="Images"/> of the images of a class.</summary>
