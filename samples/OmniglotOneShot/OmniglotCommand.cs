@@ -79,7 +79,7 @@ public sealed class OmniglotCommand(IAnsiConsole console) : Command<OmniglotSett
             Epochs = epochs, Optimizer = KnownOptimizers.Adam(lr, weightDecay: 0), Callbacks = [new LearningRateScheduler(KnownSchedulers.Cosine(epochs, lr / 100))], Seed = s.Seed,
             Monitor = koch ? MetricKeys.ValidationPairAccuracy : MetricKeys.ValidationNWayAccuracy, CheckpointDirectory = Path.Combine(output, "checkpoints"), LogEverySteps = 5, Precision = s.TrainingPrecision,
         };
-        Say($"Model: {s.Encoder} at {side}x{side}, {loss.GetName()}; {epochs} epochs x {steps} steps, lr {lr} (cosine).");
+        Say($"Model: {s.Encoder} at {side}x{side}, {loss.GetName()}; {epochs} epochs x {steps} steps, lr {lr} (cosine), precision {options.Precision}.");
         var result = koch ? TrainPairs(s, steps, train, validation, store, network, loss, options, cancellationToken) : TrainBatches(s, steps, rotations, train, validation, store, network, loss, options, cancellationToken);
         Say($"Training took {clock.Elapsed:hh\\:mm\\:ss}; best epoch {(result.BestEpoch is int b ? b + 1 : 0)} (validation accuracy {result.BestMetric:F4}).");
         SamplePlots.SaveLossCurve(Path.Combine(output, "loss.png"), result.History.Select(e => e.TrainingLoss).ToArray(),

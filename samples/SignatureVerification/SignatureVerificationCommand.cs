@@ -84,7 +84,7 @@ public sealed class SignatureVerificationCommand(IAnsiConsole console) : Command
         var loader = new BatchLoader<LabelledBatch>(train, new BatchLoaderOptions { WorkerCount = 1, PrefetchBatches = 4 });
         var result = TrainingProgressBar.Run(console, "Training", epochs, train.BatchesPerEpoch, bar =>
             trainer.Fit(network, loss, loader, validation, TrainerProgress.For(bar), cancellationToken));
-        Say($"Kept epoch {result.BestEpoch + 1} (validation EER {result.BestMetric:F4}){(result.StoppedEarly ? ", stopped early" : string.Empty)}.");
+        Say($"Kept epoch {result.BestEpoch + 1} (validation EER {result.BestMetric:F4}){(result.StoppedEarly ? ", stopped early" : string.Empty)}; trained in {trainer.Options.Precision} precision.");
 
         // Pairs are scored by the loss's distance (the BCE head's learned score, else the network's own); the
         // ink-changed copy of the test scans goes through the same preprocessing after a gamma and contrast change.

@@ -70,6 +70,19 @@ public sealed class OmniglotOneShotSmokeTests
     }
 
     [Fact]
+    public void Precision_mixed_reaches_the_trainer()
+    {
+        using var temp = new TempFolder();
+        GlyphDatasetGenerator.Generate(temp.Sub("background"), new GlyphDatasetOptions { Alphabets = 3, CharactersPerAlphabet = 6, Drawers = 3, Seed = 5 });
+
+        var (code, stdout, console) = Run([.. Tiny, "--train", temp.Sub("background"), "--test-alphabets", "1", "--precision", "mixed", "--output", temp.Sub("out")]);
+
+        code.Should().Be(ExitCodes.Success, console);
+        console.Should().Contain("precision mixed-bfloat16");
+        AssertResultAndOutputs(stdout, temp.Sub("out"), "accuracy_5way_1shot", cosine: false);
+    }
+
+    [Fact]
     public void A_missing_runs_folder_exits_with_the_missing_data_code()
     {
         using var temp = new TempFolder();

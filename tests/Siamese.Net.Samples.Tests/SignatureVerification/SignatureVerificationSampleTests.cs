@@ -113,9 +113,24 @@ public sealed class SignatureVerificationSampleTests
             "SignatureVerification", "test", console);
 
         code.Should().Be(ExitCodes.Success, console.Output);
-        console.Output.Should().Contain("ink strokes").And.Contain("RESULT eer=");
+        console.Output.Should().Contain("ink strokes").And.Contain("trained in float32 precision").And.Contain("RESULT eer=");
         using var deployed = Siamese.Net.Onnx.OnnxOneShotClassifier.Load(Path.Combine(output, "signature-verifier.siamese-onnx"));
         deployed.Preprocessing.InkNormalization.Should().Be(Siamese.Net.Onnx.InkNormalization.OtsuBinarizeUniformStrokes);
+    }
+
+    [Fact]
+    public void Precision_mixed_reaches_the_trainer()
+    {
+        using var temp = new TempFolder();
+        string data = temp.Sub("sign_data");
+        SignatureDatasetGenerator.Generate(data, SmallWriterSet with { TrainWriters = 10, GenuinePerWriter = 4 });
+        var console = new TestConsole();
+        int code = SampleHost.Run<SignatureVerificationCommand>(
+            ["--data", data, "--epochs", "1", "--output", temp.Sub("out"), "--image-size", "16x32", "--pairs-per-epoch", "32", "--batch-size", "16", "--precision", "mixed"],
+            "SignatureVerification", "test", console);
+
+        code.Should().Be(ExitCodes.Success, console.Output);
+        console.Output.Should().Contain("trained in mixed-bfloat16 precision").And.Contain("RESULT eer=");
     }
 
     [Fact]
